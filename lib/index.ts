@@ -1,0 +1,1 @@
+export * from './sse/index.js';
