@@ -1,0 +1,2 @@
+// Placeholder: the EventHub work (issue 7) defines this seam.
+export interface EventStore {}

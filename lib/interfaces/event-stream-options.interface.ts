@@ -1,0 +1,38 @@
+import type { Type } from '@nestjs/common';
+import type { ClassTransformOptions } from 'class-transformer';
+import type { EventHubOptions } from './event-hub-options.interface.js';
+
+/** What `@EventStream()` accepts: per-route options, or a DTO class as shorthand for `{ type }`. */
+export interface EventStreamOptions {
+  /** The class of each event's `data`: used to serialise it and to document it. */
+  type?: Type;
+  /** Named events with their own `data` class (documented as a `oneOf`). */
+  events?: Record<string, Type>;
+  /** The event name given to plain yields. */
+  event?: string;
+  /** Milliseconds of silence before a `: ping` comment; `false` disables. Default 15000. */
+  keepAlive?: number | false;
+  /** Sent once, first, as `retry: N`: the client's reconnection delay. */
+  retry?: number;
+  /** class-transformer options for `instanceToPlain`/`plainToInstance` (groups, strategy…). */
+  serialize?: ClassTransformOptions;
+  /** OpenAPI description of the stream. */
+  description?: string;
+  /**
+   * Milliseconds a silent source may take before the headers go out anyway. Until
+   * then an error is still an ordinary HTTP error. Default 250; 0 sends them at once.
+   */
+  commitAfter?: number;
+}
+
+/** Module-wide defaults (`EventStreamModule.forRoot`). */
+export interface EventStreamModuleOptions {
+  keepAlive?: number | false;
+  retry?: number;
+  serialize?: ClassTransformOptions;
+  commitAfter?: number;
+  /** Bound, in bytes, on an Observable's frames not yet sent; past it the client is dropped. Default 4 MiB. */
+  maxBufferedBytes?: number;
+  /** The EventHub's store and settings. */
+  hub?: EventHubOptions;
+}
