@@ -1,0 +1,172 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type BeforeApplicationShutdown,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
+import { HttpException } from '@nestjs/common';
+import { mergeMap, Observable } from 'rxjs';
+import { EVENT_STREAM_METADATA, EVENT_STREAM_MODULE_OPTIONS } from '../event-stream.constants.js';
+import type { EventStreamModuleOptions, EventStreamOptions } from '../interfaces/event-stream-options.interface.js';
+import { createEventEncoder, type EventEncoder } from '../sse/event-encoder.js';
+import { serializeSseFields } from '../sse/format-sse-event.js';
+import { describe } from '../sse/sse-fields.js';
+import { createClassTransformerEncoder } from './class-transformer-encoder.js';
+import { closeEventSource, toEventSource } from './event-source.js';
+import { EventStreamWriter, type RawResponse } from './event-stream-writer.js';
+import { HandlerResult } from './handler-result.js';
+import { BufferLimitExceededError, pipeEventSource, type PipedEventSource } from './pipe-event-source.js';
+import { renderStreamError } from './stream-error.js';
+import { resolveStreamSettings, type StreamSettings } from './stream-settings.js';
+import { streamAbortController } from './stream-signal.js';
+
+/** Everything about a route that does not change between requests, built once. */
+interface StreamRoute {
+  name: string;
+  status: number;
+  settings: StreamSettings;
+  encode: EventEncoder;
+}
+
+interface RawRequest {
+  method?: string;
+  httpVersionMajor: number;
+}
+
+/**
+ * Turns what an `@EventStream()` method returns into a `text/event-stream` response
+ * written straight to the socket (Nest's own response handling is switched off for
+ * the route, as with `@Res()`).
+ */
+@Injectable()
+export class EventStreamInterceptor implements NestInterceptor, BeforeApplicationShutdown {
+  private readonly logger = new Logger('EventStream');
+  private readonly routes = new WeakMap<object, StreamRoute>();
+  private readonly openStreams = new Set<EventStreamWriter>();
+
+  constructor(
+    @Optional() @Inject(EVENT_STREAM_MODULE_OPTIONS) private readonly moduleOptions?: EventStreamModuleOptions,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const route = this.route(context);
+    const http = context.switchToHttp();
+    const request = unwrap<RawRequest>(http.getRequest());
+    const response = unwrap<RawResponse>(http.getResponse());
+    const signal = streamAbortController(request);
+    // Listening from here on catches a client that leaves while pipes or the method run.
+    const writer = new EventStreamWriter(response, {
+      status: route.status,
+      httpVersionMajor: request.httpVersionMajor,
+      keepAlive: route.settings.keepAlive,
+      retry: route.settings.retry,
+    });
+    this.openStreams.add(writer);
+    writer.onceClosed(() => {
+      this.openStreams.delete(writer);
+      signal.abort();
+    });
+    return next.handle().pipe(
+      mergeMap((result) => this.stream(route, request, writer, result instanceof HandlerResult ? result.value : result)),
+    );
+  }
+
+  /** `app.close()`: end every open stream, so that the server can close. */
+  beforeApplicationShutdown(): void {
+    for (const writer of this.openStreams) writer.end();
+  }
+
+  private stream(route: StreamRoute, request: RawRequest, writer: EventStreamWriter, returned: unknown): Observable<unknown> {
+    return new Observable((subscriber) => {
+      let piped: PipedEventSource | undefined;
+      let commitTimer: NodeJS.Timeout | undefined;
+      // Nest is told the request is over with one value: the response is already ours.
+      const finish = (): void => {
+        subscriber.next(undefined);
+        subscriber.complete();
+      };
+      const fail = (error: unknown): void => {
+        if (!writer.isCommitted) {
+          // Nothing sent yet: the exception filters answer with an ordinary HTTP error.
+          return subscriber.error(error);
+        }
+        if (error instanceof BufferLimitExceededError) {
+          this.logger.warn(`${route.name}: dropped the client, ${error.message}`);
+          return writer.destroy();
+        }
+        if (!(error instanceof HttpException)) {
+          this.logger.error(`${route.name}: the stream failed after its first event`, (error as Error)?.stack ?? String(error));
+        }
+        writer.send(serializeSseFields({ event: 'error', data: JSON.stringify(renderStreamError(error)) }));
+        writer.end();
+      };
+      writer.onceClosed(finish);
+
+      const start = (value: unknown): void => {
+        const source = toEventSource(value);
+        if (writer.isClosed) return closeEventSource(source);
+        if (!source) {
+          return fail(
+            new TypeError(
+              `@EventStream() route ${route.name} returned ${describe(value)}; expected an async generator, a generator, an AsyncIterable, an Iterable or an Observable (or a Promise of one)`,
+            ),
+          );
+        }
+        // HEAD asks for the headers only, and the source might never end.
+        if (request.method === 'HEAD') return writer.end();
+        piped = pipeEventSource(source, writer, route.encode, route.settings.maxBufferedBytes);
+        // The clock starts once the method has returned its source: guards and pipes
+        // have run, so their errors are always HTTP errors.
+        if (route.settings.commitAfter === 0) writer.commit();
+        else commitTimer = setTimeout(() => writer.commit(), route.settings.commitAfter);
+        piped.finished.then(() => writer.end(), fail);
+      };
+
+      if (isThenable(returned)) returned.then(start, fail);
+      else start(returned);
+      // Also reached when an outer interceptor unsubscribes early (e.g. a timeout): the
+      // source stops; a stream already under way ends, otherwise the response is left
+      // to whatever the outer chain answers.
+      return () => {
+        clearTimeout(commitTimer);
+        piped?.cancel();
+        if (writer.isCommitted) writer.end();
+      };
+    });
+  }
+
+  private route(context: ExecutionContext): StreamRoute {
+    const handler = context.getHandler();
+    let route = this.routes.get(handler);
+    if (!route) {
+      const options: EventStreamOptions = Reflect.getMetadata(EVENT_STREAM_METADATA, handler) ?? {};
+      const settings = resolveStreamSettings(this.moduleOptions, options);
+      route = {
+        name: `${context.getClass().name}.${handler.name}`,
+        status: Reflect.getMetadata(HTTP_CODE_METADATA, handler) ?? 200,
+        settings,
+        encode: createEventEncoder({
+          event: options.event,
+          encodeData: createClassTransformerEncoder({ type: options.type, events: options.events, serialize: settings.serialize }),
+        }),
+      };
+      this.routes.set(handler, route);
+    }
+    return route;
+  }
+}
+
+/** Fastify wraps Node's request and response; Express extends them. */
+function unwrap<T>(value: object): T {
+  return ((value as { raw?: T }).raw ?? value) as T;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}

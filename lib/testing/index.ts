@@ -1,0 +1,1 @@
+export { collectEvents, type CollectedEvent, type CollectedStream, type CollectEventsOptions, type StreamTarget } from './collect-events.js';
