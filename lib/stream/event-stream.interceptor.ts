@@ -73,7 +73,7 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
       signal.abort();
     });
     return next.handle().pipe(
-      mergeMap((result) => this.stream(route, request, writer, result instanceof HandlerResult ? result.value : result)),
+      mergeMap((result) => this.stream(route, request, writer, result)),
     );
   }
 
@@ -108,6 +108,13 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
       };
       writer.onceClosed(finish);
 
+      // A method may return another @EventStream() method's result, boxed, or a
+      // Promise of it.
+      const settle = (value: unknown): void => {
+        if (value instanceof HandlerResult) settle(value.value);
+        else if (isThenable(value)) value.then(settle, fail);
+        else start(value);
+      };
       const start = (value: unknown): void => {
         const source = toEventSource(value);
         if (writer.isClosed) return closeEventSource(source);
@@ -128,8 +135,7 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
         piped.finished.then(() => writer.end(), fail);
       };
 
-      if (isThenable(returned)) returned.then(start, fail);
-      else start(returned);
+      settle(returned);
       // Also reached when an outer interceptor unsubscribes early (e.g. a timeout): the
       // source stops; a stream already under way ends, otherwise the response is left
       // to whatever the outer chain answers.

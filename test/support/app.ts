@@ -2,16 +2,25 @@ import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { AddressInfo } from 'node:net';
 
+/** The HTTP adapters every behavioural test runs on. */
+export const ADAPTERS = ['express'] as const;
+export type AdapterName = (typeof ADAPTERS)[number];
+
 export interface TestApp {
   app: INestApplication;
   url: string;
 }
 
+export interface StartAppOptions {
+  adapter?: AdapterName;
+  configure?: (app: INestApplication) => void;
+}
+
 /** Starts a real Nest app on a free loopback port. */
-export async function startApp(metadata: ModuleMetadata, configure?: (app: INestApplication) => void): Promise<TestApp> {
+export async function startApp(metadata: ModuleMetadata, options: StartAppOptions = {}): Promise<TestApp> {
   const moduleRef = await Test.createTestingModule(metadata).compile();
   const app = moduleRef.createNestApplication({ logger: false });
-  configure?.(app);
+  options.configure?.(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}` };
