@@ -19,8 +19,11 @@ export interface RawResponse {
 
 export interface EventStreamWriterOptions {
   status: number;
-  /** HTTP/1.1 wants `Connection: keep-alive`; HTTP/2 forbids the header. */
-  httpVersionMajor: number;
+  /**
+   * Send `Connection: keep-alive` (for proxies): right on HTTP/1.1 unless the client
+   * asked to close; HTTP/2 forbids the header.
+   */
+  connectionKeepAlive: boolean;
   keepAlive: number | false;
   retry: number | undefined;
 }
@@ -107,7 +110,7 @@ export class EventStreamWriter {
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');
     res.setHeader('X-Accel-Buffering', 'no');
-    if (options.httpVersionMajor === 1) res.setHeader('Connection', 'keep-alive');
+    if (options.connectionKeepAlive) res.setHeader('Connection', 'keep-alive');
     res.removeHeader('Content-Length');
     if (options.retry !== undefined) {
       this.pending = `retry: ${options.retry}\n\n${this.pending}`;

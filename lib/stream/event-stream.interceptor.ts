@@ -35,7 +35,8 @@ interface StreamRoute {
 
 interface RawRequest {
   method?: string;
-  httpVersionMajor: number;
+  httpVersion: string;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 /**
@@ -63,7 +64,7 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
     // Listening from here on catches a client that leaves while pipes or the method run.
     const writer = new EventStreamWriter(response, {
       status: route.status,
-      httpVersionMajor: request.httpVersionMajor,
+      connectionKeepAlive: request.httpVersion === '1.1' && !/\bclose\b/i.test(String(request.headers.connection)),
       keepAlive: route.settings.keepAlive,
       retry: route.settings.retry,
     });

@@ -15,7 +15,7 @@ function run(command: string, args: string[], cwd: string): string {
 
 const usage = `
   const event = new ServerSentEvent({ data: { n: 1 }, event: 'tick', id: 7 });
-  process.stdout.write(JSON.stringify([typeof ServerSentEvent, formatSseEvent({ data: JSON.stringify(event.data), event: event.event, id: event.id })]));
+  process.stdout.write(JSON.stringify([typeof EventStream, formatSseEvent({ data: JSON.stringify(event.data), event: event.event, id: event.id })]));
 `;
 
 describe('npm pack', () => {
@@ -38,13 +38,13 @@ describe('npm pack', () => {
 
   it('works from an ES module through import', () => {
     const project = join(scratch, 'esm');
-    writeFileSync(join(project, 'index.js'), `import { ServerSentEvent, formatSseEvent } from 'nestjs-event-stream';${usage}`);
+    writeFileSync(join(project, 'index.js'), `import { ServerSentEvent, formatSseEvent, EventStream } from 'nestjs-event-stream';${usage}`);
     expect(run('node', ['index.js'], project)).toBe(expected);
   });
 
   it('works from CommonJS through require', () => {
     const project = join(scratch, 'cjs');
-    writeFileSync(join(project, 'index.js'), `const { ServerSentEvent, formatSseEvent } = require('nestjs-event-stream');${usage}`);
+    writeFileSync(join(project, 'index.js'), `const { ServerSentEvent, formatSseEvent, EventStream } = require('nestjs-event-stream');${usage}`);
     expect(run('node', ['--no-warnings', 'index.js'], project)).toBe(expected);
   });
 

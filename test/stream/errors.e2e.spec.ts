@@ -53,17 +53,18 @@ class TeapotFilter implements ExceptionFilter {
 class ErrorsController {
   @Get('not-found')
   @EventStream()
-  async *notFound() {
-    throw new NotFoundException('no such item');
-    yield 1;
+  async *notFound(@Query('id') id?: string) {
+    const item = id === 'known' ? { id } : undefined;
+    if (!item) throw new NotFoundException('no such item');
+    yield item;
   }
 
   @Get('after-await')
   @EventStream()
-  async *afterAwait() {
+  async *afterAwait(@Query('role') role?: string) {
     await new Promise((resolve) => setImmediate(resolve));
-    throw new ForbiddenException();
-    yield 1;
+    if (role !== 'admin') throw new ForbiddenException();
+    yield role;
   }
 
   @Get('guarded')
@@ -100,9 +101,9 @@ class ErrorsController {
   @Get('filtered')
   @UseFilters(TeapotFilter)
   @EventStream()
-  async *filtered() {
-    throw new NotFoundException();
-    yield 1;
+  async *filtered(@Query('id') id?: string) {
+    if (id === undefined) throw new NotFoundException();
+    yield id;
   }
 
   @Get('fails-later')
@@ -163,7 +164,9 @@ describe.each(ADAPTERS)('errors (%s)', (adapter) => {
       (t = await startApp({ controllers: [ErrorsController] }, { adapter, configure: (app) => app.useLogger(logger) })),
   );
   afterAll(() => t.app.close());
-  beforeEach(() => logger.entries.splice(0));
+  beforeEach(() => {
+    logger.entries.splice(0);
+  });
 
   describe('before the first event: an ordinary HTTP error through the exception filters', () => {
     it.each([

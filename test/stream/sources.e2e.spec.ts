@@ -247,6 +247,11 @@ describe.each(ADAPTERS)('sources and serialisation (%s)', (adapter) => {
     expect(headers['content-length']).toBeUndefined();
   });
 
+  it('sends no Connection: keep-alive to a client that asked to close, and closes after the stream', async () => {
+    const { headers } = await fetchRaw(`${t.url}/generator`, { headers: { Connection: 'close' } });
+    expect(headers.connection).toBe('close');
+  });
+
   it('answers 200 on POST, not 201', async () => {
     const stream = await collectEvents(t.url, '/post', { method: 'POST' });
     expect(stream.status).toBe(200);
