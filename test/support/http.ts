@@ -40,12 +40,3 @@ export function fetchRaw(url: string, options: RawRequestOptions = {}): Promise<
     req.end(payload);
   });
 }
-
-/** Resolves when `predicate` holds, checking on every turn of the event loop. */
-export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
