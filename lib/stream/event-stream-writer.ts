@@ -6,7 +6,7 @@ export interface RawResponse {
   readonly headersSent: boolean;
   readonly writableEnded: boolean;
   readonly writableLength?: number;
-  setHeader(name: string, value: string): unknown;
+  setHeader(name: string, value: string | string[]): unknown;
   removeHeader(name: string): void;
   flushHeaders(): void;
   write(chunk: string): boolean;
@@ -26,6 +26,8 @@ export interface EventStreamWriterOptions {
   connectionKeepAlive: boolean;
   keepAlive: number | false;
   retry: number | undefined;
+  /** Runs just before the headers go out: a framework hands the raw response over. */
+  beforeCommit?: () => void;
 }
 
 // Frames wait in one string and leave in one write per batch: when the tick that made
@@ -106,6 +108,7 @@ export class EventStreamWriter {
     if (this.committed || this.closed) return;
     this.committed = true;
     const { res, options } = this;
+    options.beforeCommit?.();
     res.statusCode = options.status;
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');

@@ -59,7 +59,8 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
     const route = this.route(context);
     const http = context.switchToHttp();
     const request = unwrap<RawRequest>(http.getRequest());
-    const response = unwrap<RawResponse>(http.getResponse());
+    const reply = http.getResponse<object>();
+    const response = unwrap<RawResponse>(reply);
     const signal = streamAbortController(request);
     // Listening from here on catches a client that leaves while pipes or the method run.
     const writer = new EventStreamWriter(response, {
@@ -67,6 +68,7 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
       connectionKeepAlive: request.httpVersion === '1.1' && !/\bclose\b/i.test(String(request.headers.connection)),
       keepAlive: route.settings.keepAlive,
       retry: route.settings.retry,
+      beforeCommit: isFastifyReply(reply) ? () => handOver(reply, response) : undefined,
     });
     this.openStreams.add(writer);
     writer.onceClosed(() => {
@@ -167,6 +169,26 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
     }
     return route;
   }
+}
+
+interface FastifyReply {
+  raw: RawResponse;
+  getHeaders(): Record<string, string | number | string[] | undefined>;
+  hijack(): void;
+}
+
+function isFastifyReply(reply: object): reply is FastifyReply {
+  return typeof (reply as Partial<FastifyReply>).hijack === 'function' && 'raw' in reply;
+}
+
+// Headers set through Fastify (`@Header()`, CORS, hooks) wait on the reply until Fastify
+// sends it; the stream writes to the raw response, so they move there, and Fastify is
+// told it no longer answers.
+function handOver(reply: FastifyReply, response: RawResponse): void {
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value !== undefined) response.setHeader(name, Array.isArray(value) ? value : String(value));
+  }
+  reply.hijack();
 }
 
 /** Fastify wraps Node's request and response; Express extends them. */

@@ -1,9 +1,10 @@
 import type { INestApplication, ModuleMetadata } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { AddressInfo } from 'node:net';
 
 /** The HTTP adapters every behavioural test runs on. */
-export const ADAPTERS = ['express'] as const;
+export const ADAPTERS = ['express', 'fastify'] as const;
 export type AdapterName = (typeof ADAPTERS)[number];
 
 export interface TestApp {
@@ -19,7 +20,10 @@ export interface StartAppOptions {
 /** Starts a real Nest app on a free loopback port. */
 export async function startApp(metadata: ModuleMetadata, options: StartAppOptions = {}): Promise<TestApp> {
   const moduleRef = await Test.createTestingModule(metadata).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app =
+    options.adapter === 'fastify'
+      ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false })
+      : moduleRef.createNestApplication({ logger: false });
   options.configure?.(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
