@@ -13,7 +13,10 @@ export interface RawResponse {
   end(): unknown;
   destroy(error?: Error): unknown;
   on(event: 'close' | 'drain', listener: () => void): unknown;
-  /** Added by compression middleware, which otherwise holds output back. */
+  /**
+   * Added by compression middleware. `Cache-Control: no-transform` already keeps
+   * `compression` off the stream; one that compresses anyway holds output until flushed.
+   */
   flush?: () => void;
 }
 

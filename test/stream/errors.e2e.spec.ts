@@ -21,7 +21,7 @@ import { IsString, MinLength } from 'class-validator';
 import { EventStream, ServerSentEvent } from 'nestjs-event-stream';
 import { collectEvents } from 'nestjs-event-stream/testing';
 import { Observable, throwError } from 'rxjs';
-import { ADAPTERS, startApp, type TestApp } from '../support/app.js';
+import { ADAPTERS, NEST, startApp, type TestApp } from '../support/app.js';
 import { fetchRaw } from '../support/http.js';
 import { RecordingLogger } from '../support/recording-logger.js';
 
@@ -156,7 +156,7 @@ class ErrorsController {
   }
 }
 
-describe.each(ADAPTERS)('errors (%s)', (adapter) => {
+describe.each(ADAPTERS)(`errors (%s, ${NEST})`, (adapter) => {
   let t: TestApp;
   const logger = new RecordingLogger();
   beforeAll(

@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Observable } from 'rxjs';
-import { ADAPTERS, startApp, type TestApp } from '../support/app.js';
+import { ADAPTERS, NEST, startApp, type TestApp } from '../support/app.js';
 import { Deferred } from '../support/deferred.js';
 import { fetchRaw } from '../support/http.js';
 import { RecordingLogger } from '../support/recording-logger.js';
@@ -138,7 +138,7 @@ class LifecycleModule implements NestModule {
   }
 }
 
-describe.each(ADAPTERS)('lifecycle (%s)', (adapter) => {
+describe.each(ADAPTERS)(`lifecycle (%s, ${NEST})`, (adapter) => {
   let t: TestApp;
   const logger = new RecordingLogger();
   beforeAll(async () => (t = await startApp({ imports: [LifecycleModule] }, { adapter, configure: (app) => app.useLogger(logger) })));

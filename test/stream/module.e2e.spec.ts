@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Controller, Get, Injectable, Module } from '@nestjs/common';
 import { EventStream, EventStreamModule } from 'nestjs-event-stream';
-import { ADAPTERS, startApp, type TestApp } from '../support/app.js';
+import { ADAPTERS, NEST, startApp, type TestApp } from '../support/app.js';
 import { fetchRaw } from '../support/http.js';
 
 class SecretDto {
@@ -32,7 +32,7 @@ class StreamConfig {
 @Module({ providers: [StreamConfig], exports: [StreamConfig] })
 class ConfigModule {}
 
-describe.each(ADAPTERS)('EventStreamModule (%s)', (adapter) => {
+describe.each(ADAPTERS)(`EventStreamModule (%s, ${NEST})`, (adapter) => {
   let t: TestApp | undefined;
   afterEach(async () => {
     await t?.app.close();

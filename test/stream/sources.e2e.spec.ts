@@ -4,7 +4,7 @@ import { Exclude, Expose, Transform } from 'class-transformer';
 import { EventStream, ServerSentEvent } from 'nestjs-event-stream';
 import { collectEvents } from 'nestjs-event-stream/testing';
 import { from, of } from 'rxjs';
-import { ADAPTERS, startApp, type TestApp } from '../support/app.js';
+import { ADAPTERS, NEST, startApp, type TestApp } from '../support/app.js';
 import { fetchRaw } from '../support/http.js';
 
 class UserDto {
@@ -154,7 +154,7 @@ class SourcesController {
   }
 }
 
-describe.each(ADAPTERS)('sources and serialisation (%s)', (adapter) => {
+describe.each(ADAPTERS)(`sources and serialisation (%s, ${NEST})`, (adapter) => {
   let t: TestApp;
   beforeAll(async () => (t = await startApp({ controllers: [SourcesController] }, { adapter })));
   afterAll(() => t.app.close());

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest 
 import { Controller, Get, NotFoundException } from '@nestjs/common';
 import { EventSource } from 'eventsource';
 import { EventStream } from 'nestjs-event-stream';
-import { ADAPTERS, startApp, type TestApp } from '../support/app.js';
+import { ADAPTERS, NEST, startApp, type TestApp } from '../support/app.js';
 import { Deferred } from '../support/deferred.js';
 import { fetchRaw } from '../support/http.js';
 
@@ -61,7 +61,7 @@ function openStream(url: string) {
   };
 }
 
-describe.each(ADAPTERS)('timing (%s)', (adapter) => {
+describe.each(ADAPTERS)(`timing (%s, ${NEST})`, (adapter) => {
   let t: TestApp;
   beforeAll(async () => (t = await startApp({ controllers: [TimingController] }, { adapter })));
   afterAll(() => t.app.close());

@@ -1,7 +1,11 @@
 import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+
+/** Named in every describe block, so a run against another NestJS major says so. */
+export const NEST = `NestJS ${(createRequire(import.meta.url)('@nestjs/core/package.json') as { version: string }).version}`;
 
 /** The HTTP adapters every behavioural test runs on. */
 export const ADAPTERS = ['express', 'fastify'] as const;
