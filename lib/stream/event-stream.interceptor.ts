@@ -99,6 +99,9 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
           // Nothing sent yet: the exception filters answer with an ordinary HTTP error.
           return subscriber.error(error);
         }
+        // The client is gone: nobody to tell, and an error now is most often the
+        // method reacting to the abort.
+        if (writer.isClosed) return;
         if (error instanceof BufferLimitExceededError) {
           this.logger.warn(`${route.name}: dropped the client, ${error.message}`);
           return writer.destroy();
