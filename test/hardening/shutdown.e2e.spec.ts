@@ -1,0 +1,85 @@
+import { describe, expect, it } from '@jest/globals';
+import { Controller, Get } from '@nestjs/common';
+import { EventStream } from 'nestjs-event-stream';
+import { spawn } from 'node:child_process';
+import { request } from 'node:http';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ADAPTERS, NEST, startApp } from '../support/app.js';
+
+const STREAMS = 1000;
+
+@Controller()
+class EndlessController {
+  @Get('endless')
+  @EventStream({ keepAlive: false })
+  async *endless() {
+    for (let i = 0; ; i++) {
+      yield i;
+      await sleep(1000);
+    }
+  }
+}
+
+/** Opens `count` streams; resolves once each has its first event, with a promise per stream of its end. */
+async function openStreams(url: string, count: number): Promise<Array<Promise<string>>> {
+  const ends: Array<Promise<string>> = [];
+  const firsts: Array<Promise<void>> = [];
+  for (let i = 0; i < count; i++) {
+    let first!: () => void;
+    firsts.push(new Promise((resolve) => (first = resolve)));
+    ends.push(
+      new Promise((resolve, reject) => {
+        request(`${url}/endless`, { agent: false }, (response) => {
+          let body = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => {
+            body += chunk;
+            first();
+          });
+          // 'end' means the server ended the stream properly (not a reset).
+          response.on('end', () => resolve(body));
+          response.on('error', reject);
+        })
+          .on('error', reject)
+          .end();
+      }),
+    );
+  }
+  await Promise.all(firsts);
+  return ends;
+}
+
+describe.each(ADAPTERS)(`shutdown (%s, ${NEST})`, (adapter) => {
+  it(`app.close() with ${STREAMS} open streams resolves in < 2 s, and every client sees its stream end`, async () => {
+    const { app, url } = await startApp({ controllers: [EndlessController] }, { adapter });
+    const ends = await openStreams(url, STREAMS);
+    const started = performance.now();
+    await app.close();
+    const closeMs = performance.now() - started;
+    const bodies = await Promise.all(ends);
+    expect(closeMs).toBeLessThan(2000);
+    expect(bodies.every((body) => body.startsWith('data: 0\n\n'))).toBe(true);
+  }, 30_000);
+
+  it('enableShutdownHooks() + SIGTERM ends every stream and lets the process exit', async () => {
+    const child = spawn(process.execPath, ['--import', './test/support/register-swc.mjs', 'test/fixtures/shutdown-app.ts'], {
+      cwd: resolve(import.meta.dirname, '../..'),
+      env: { ...process.env, ADAPTER: adapter, NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const { port } = JSON.parse((await lines.next()).value as string) as { port: number };
+    const ends = await openStreams(`http://127.0.0.1:${port}`, 100);
+    const exited = new Promise<[number | null, string | null]>((resolve) => child.on('exit', (code, signal) => resolve([code, signal])));
+    child.kill('SIGTERM');
+    const report = JSON.parse((await lines.next()).value as string) as { open: number; ended: number; closeMs: number };
+    const bodies = await Promise.all(ends);
+    expect(await exited).toEqual([null, 'SIGTERM']);
+    expect(report).toEqual({ open: 100, ended: 100, closeMs: expect.any(Number) });
+    expect(report.closeMs).toBeLessThan(2000);
+    expect(bodies.every((body) => body.startsWith('data: 0\n\n'))).toBe(true);
+  }, 30_000);
+});
