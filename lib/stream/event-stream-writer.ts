@@ -6,6 +6,7 @@ export interface RawResponse {
   readonly headersSent: boolean;
   readonly writableEnded: boolean;
   readonly writableLength?: number;
+  readonly destroyed?: boolean;
   setHeader(name: string, value: string | string[]): unknown;
   removeHeader(name: string): void;
   flushHeaders(): void;
@@ -58,6 +59,8 @@ export class EventStreamWriter {
   ) {
     res.on('drain', this.onDrain);
     res.on('close', this.onClose);
+    // A client that left during a slow guard or interceptor has no 'close' left to emit.
+    if (res.destroyed) this.close(true);
   }
 
   get isCommitted(): boolean {

@@ -1,13 +1,25 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { Controller, Get, Module, ParseIntPipe, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Injectable,
+  Module,
+  ParseIntPipe,
+  UseInterceptors,
+  type CallHandler,
+  type ExecutionContext,
+  type MiddlewareConsumer,
+  type NestInterceptor,
+  type NestModule,
+} from '@nestjs/common';
 import { EventSource } from 'eventsource';
 import { EventStream, EventStreamModule, EventStreamSignal, LastEventId, ServerSentEvent } from 'nestjs-event-stream';
 import { collectEvents } from 'nestjs-event-stream/testing';
-import { request } from 'node:http';
+import { request, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Observable } from 'rxjs';
+import { from, Observable, switchMap } from 'rxjs';
 import { ADAPTERS, NEST, startApp, type TestApp } from '../support/app.js';
 import { Deferred } from '../support/deferred.js';
 import { fetchRaw } from '../support/http.js';
@@ -23,7 +35,22 @@ const probe = {
   lastEventIds: [] as Array<string | undefined>,
   reconnected: new Deferred<string | undefined>(),
   writes: 0,
+  inSetup: new Deferred<void>(),
+  clientLeftDuringSetup: new Deferred<void>(),
+  proceed: new Deferred<void>(),
+  sourceClosed: new Deferred<void>(),
 };
+
+/** Holds the request until the test lets it through, telling when the client has left. */
+@Injectable()
+class GateInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const response = context.switchToHttp().getResponse<{ raw?: ServerResponse } & ServerResponse>();
+    (response.raw ?? response).once('close', () => probe.clientLeftDuringSetup.resolve());
+    probe.inSetup.resolve();
+    return from(probe.proceed.promise).pipe(switchMap(() => next.handle()));
+  }
+}
 
 @Controller()
 class LifecycleController {
@@ -73,6 +100,25 @@ class LifecycleController {
         probe.teardown.resolve();
       };
     });
+  }
+
+  // Below @EventStream(), so it runs before (outside) the stream's interceptor.
+  @Get('slow-setup')
+  @EventStream()
+  @UseInterceptors(GateInterceptor)
+  slowSetup(): AsyncIterable<number> {
+    return {
+      [Symbol.asyncIterator]: () => ({
+        next: async () => {
+          probe.pulls++;
+          return { value: 1, done: false };
+        },
+        return: async () => {
+          probe.sourceClosed.resolve();
+          return { value: undefined, done: true };
+        },
+      }),
+    };
   }
 
   @Get('endless')
@@ -153,6 +199,10 @@ describe.each(ADAPTERS)(`lifecycle (%s, ${NEST})`, (adapter) => {
       lastEventIds: [],
       reconnected: new Deferred<string | undefined>(),
       writes: 0,
+      inSetup: new Deferred<void>(),
+      clientLeftDuringSetup: new Deferred<void>(),
+      proceed: new Deferred<void>(),
+      sourceClosed: new Deferred<void>(),
     });
     logger.entries.splice(0);
   });
@@ -168,6 +218,18 @@ describe.each(ADAPTERS)(`lifecycle (%s, ${NEST})`, (adapter) => {
     await fetchRaw(`${t.url}/parked`, { until: (body) => body.includes('"waiting"') });
     await expect(probe.aborted.promise).resolves.toBe('AbortError');
     await probe.parkedFinally.promise;
+  });
+
+  it('a client that leaves during a slow interceptor: the source is closed unread', async () => {
+    const client = request(`${t.url}/slow-setup`);
+    client.on('error', () => undefined);
+    client.end();
+    await probe.inSetup.promise;
+    client.destroy();
+    await probe.clientLeftDuringSetup.promise;
+    probe.proceed.resolve();
+    await probe.sourceClosed.promise;
+    expect(probe.pulls).toBe(0);
   });
 
   it('a stalled reader pauses the generator, which completes once the reader resumes', async () => {
