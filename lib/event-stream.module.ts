@@ -1,12 +1,13 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { EVENT_STREAM_MODULE_OPTIONS } from './event-stream.constants.js';
+import { EventHub } from './hub/event-hub.js';
 import type { EventStreamModuleAsyncOptions } from './interfaces/event-stream-module-async-options.interface.js';
 import type { EventStreamModuleOptions } from './interfaces/event-stream-options.interface.js';
 import { assertStreamOptions } from './stream/stream-settings.js';
 
 /**
- * Global defaults for every `@EventStream()` route. Importing it is optional: routes
- * work without it, on built-in defaults.
+ * Global defaults for every `@EventStream()` route, and the `EventHub`. Importing it is
+ * optional: routes work without it, on built-in defaults.
  */
 @Module({})
 export class EventStreamModule {
@@ -30,8 +31,8 @@ export class EventStreamModule {
     return {
       module: EventStreamModule,
       global: true,
-      providers: [optionsProvider],
-      exports: [EVENT_STREAM_MODULE_OPTIONS],
+      providers: [optionsProvider, EventHub],
+      exports: [EVENT_STREAM_MODULE_OPTIONS, EventHub],
     };
   }
 }

@@ -4,3 +4,4 @@ export * from './interfaces/index.js';
 export { EventStreamModule } from './event-stream.module.js';
 export { EventStreamInterceptor } from './stream/event-stream.interceptor.js';
 export { EVENT_STREAM_MODULE_OPTIONS } from './event-stream.constants.js';
+export * from './hub/index.js';

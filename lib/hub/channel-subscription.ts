@@ -1,0 +1,105 @@
+import type { ServerSentEvent } from '../sse/server-sent-event.js';
+import { compareEventIds } from './event-id.js';
+
+interface PendingNext {
+  resolve: (result: IteratorResult<ServerSentEvent>) => void;
+  reject: (error: unknown) => void;
+}
+
+const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
+
+/**
+ * One subscriber's queue, as an AsyncIterator written by hand: `return()` (a client
+ * disconnect) releases it at once, where an async generator parked on an `await` would
+ * wait for the channel's next event. Bounded: a subscriber that falls `maxQueued`
+ * events behind is ended, to reconnect and be replayed, rather than grow memory.
+ *
+ * Live events that arrive while the history is read are held, then those the replay
+ * already gave are dropped: nothing falls between the two, nothing comes twice.
+ */
+export class ChannelSubscription implements AsyncIterableIterator<ServerSentEvent> {
+  private readonly queue: ServerSentEvent[] = [];
+  private pending: PendingNext | undefined;
+  private failure: { error: unknown } | undefined;
+  private ended = false;
+  private held: Array<[string, ServerSentEvent]> | undefined = [];
+  private replayedUpTo: string | undefined;
+
+  constructor(
+    private readonly maxQueued: number,
+    private readonly onEnd: (subscription: ChannelSubscription) => void,
+  ) {}
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** A live event of the channel. */
+  receive(id: string, event: ServerSentEvent): void {
+    if (this.held) this.held.push([id, event]);
+    else if (this.replayedUpTo === undefined || compareEventIds(id, this.replayedUpTo) > 0) this.push(event);
+  }
+
+  /** The replay is queued: live events from after `replayedUpTo` follow. */
+  goLive(replayedUpTo: string | undefined): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    this.replayedUpTo = replayedUpTo;
+    for (const [id, event] of held) this.receive(id, event);
+  }
+
+  push(event: ServerSentEvent): void {
+    if (this.ended) return;
+    if (this.pending) return this.settle().resolve({ value: event, done: false });
+    if (this.queue.length >= this.maxQueued) return this.end();
+    this.queue.push(event);
+  }
+
+  /** Ends the iteration with an error (e.g. the store failed) once the queue is read. */
+  fail(error: unknown): void {
+    if (this.ended) return;
+    this.failure = { error };
+    this.end();
+  }
+
+  next(): Promise<IteratorResult<ServerSentEvent>> {
+    if (this.queue.length > 0) return Promise.resolve({ value: this.queue.shift()!, done: false });
+    if (this.failure) {
+      const { error } = this.failure;
+      this.failure = undefined;
+      return Promise.reject(error);
+    }
+    if (this.ended) return Promise.resolve(DONE);
+    return new Promise((resolve, reject) => (this.pending = { resolve, reject }));
+  }
+
+  async return(): Promise<IteratorResult<ServerSentEvent>> {
+    this.queue.length = 0;
+    this.failure = undefined;
+    this.end();
+    return DONE;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** Ends the iteration after what is queued; idempotent. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.onEnd(this);
+    if (!this.pending) return;
+    // Nothing is queued while a next() is pending.
+    const { resolve, reject } = this.settle();
+    if (!this.failure) return resolve(DONE);
+    reject(this.failure.error);
+    this.failure = undefined;
+  }
+
+  private settle(): PendingNext {
+    const pending = this.pending!;
+    this.pending = undefined;
+    return pending;
+  }
+}

@@ -1,0 +1,126 @@
+import { Inject, Injectable, Optional, type OnApplicationShutdown } from '@nestjs/common';
+import { EVENT_STREAM_MODULE_OPTIONS } from '../event-stream.constants.js';
+import type { EventStreamModuleOptions } from '../interfaces/event-stream-options.interface.js';
+import { ServerSentEvent } from '../sse/server-sent-event.js';
+import { describe } from '../sse/sse-fields.js';
+import { ChannelSubscription } from './channel-subscription.js';
+import type { EventStore, StoredEvent, Unsubscribe } from './event-store.interface.js';
+import { CHANNEL_NAME, HISTORY_LOST_EVENT } from './hub.constants.js';
+import { MemoryEventStore } from './memory-event-store.js';
+
+export interface SubscribeOptions {
+  /** Replay what came after this id (a client's Last-Event-ID), then go live. */
+  lastEventId?: string;
+  /** Ends the subscription when aborted. */
+  signal?: AbortSignal;
+}
+
+/** The subscribers of one channel on this instance, fed by one tail of the store. */
+interface ChannelFanOut {
+  subscribers: Set<ChannelSubscription>;
+  tail: Promise<Unsubscribe>;
+}
+
+/**
+ * Channels with history: `publish` stores an event and returns its id; `subscribe`
+ * replays what a reconnecting client missed, then goes live. In memory by default;
+ * on Redis Streams (`RedisEventStore`) when the app runs as several instances.
+ */
+@Injectable()
+export class EventHub implements OnApplicationShutdown {
+  private readonly store: EventStore;
+  private readonly maxQueued: number;
+  private readonly channels = new Map<string, ChannelFanOut>();
+
+  constructor(@Optional() @Inject(EVENT_STREAM_MODULE_OPTIONS) options?: EventStreamModuleOptions) {
+    this.store = options?.hub?.store ?? new MemoryEventStore();
+    this.maxQueued = options?.hub?.maxQueuedEvents ?? 1000;
+    if (!Number.isSafeInteger(this.maxQueued) || this.maxQueued < 1) {
+      throw new RangeError(`EventHub: "maxQueuedEvents" must be a positive integer, got ${describe(this.maxQueued)}`);
+    }
+  }
+
+  /** Subscribers on this instance, for tests and metrics. */
+  get subscriberCount(): number {
+    let count = 0;
+    for (const { subscribers } of this.channels.values()) count += subscribers.size;
+    return count;
+  }
+
+  /** Stores the event and resolves with the id the store gave it (its SSE `id:`). */
+  publish<T>(channel: string, value: T | ServerSentEvent<T>): Promise<string> {
+    assertChannel(channel);
+    if (!(value instanceof ServerSentEvent)) return this.store.append(channel, { data: value });
+    const { event, data, rawData, comment } = value;
+    return this.store.append(channel, { event, data, rawData, comment });
+  }
+
+  /**
+   * What the channel has after `lastEventId`, then its live events, with no gap and
+   * no duplicate between the two. Every event carries its id.
+   */
+  subscribe(channel: string, options: SubscribeOptions = {}): AsyncIterable<ServerSentEvent> {
+    assertChannel(channel);
+    const { lastEventId, signal } = options;
+    return {
+      [Symbol.asyncIterator]: () => {
+        const subscription = new ChannelSubscription(this.maxQueued, (ended) => this.leave(channel, ended));
+        if (signal?.aborted) subscription.end();
+        else {
+          signal?.addEventListener('abort', () => subscription.end(), { once: true });
+          this.join(channel, subscription, lastEventId).catch((error: unknown) => subscription.fail(error));
+        }
+        return subscription;
+      },
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const { subscribers } of this.channels.values()) for (const subscriber of subscribers) subscriber.end();
+    await this.store.close();
+  }
+
+  private async join(channel: string, subscription: ChannelSubscription, lastEventId: string | undefined): Promise<void> {
+    const fanOut = this.fanOut(channel);
+    fanOut.subscribers.add(subscription);
+    await fanOut.tail;
+    if (lastEventId === undefined) return subscription.goLive(undefined);
+    const history = await this.store.readAfter(channel, lastEventId);
+    if (history.lost) subscription.push(new ServerSentEvent({ event: HISTORY_LOST_EVENT, data: { lastEventId } }));
+    for (const event of history.events) subscription.push(toServerSentEvent(event));
+    const replayedUpTo = history.events.at(-1)?.id ?? (history.lost ? undefined : lastEventId);
+    subscription.goLive(replayedUpTo);
+  }
+
+  private fanOut(channel: string): ChannelFanOut {
+    let fanOut = this.channels.get(channel);
+    if (!fanOut) {
+      const subscribers = new Set<ChannelSubscription>();
+      // One ServerSentEvent per event, shared by every subscriber of this instance.
+      const tail = this.store.tail(channel, (stored) => {
+        const event = toServerSentEvent(stored);
+        for (const subscriber of subscribers) subscriber.receive(stored.id, event);
+      });
+      fanOut = { subscribers, tail };
+      this.channels.set(channel, fanOut);
+    }
+    return fanOut;
+  }
+
+  private leave(channel: string, subscription: ChannelSubscription): void {
+    const fanOut = this.channels.get(channel);
+    if (!fanOut?.subscribers.delete(subscription) || fanOut.subscribers.size > 0) return;
+    this.channels.delete(channel);
+    fanOut.tail.then((unsubscribe) => unsubscribe(), () => undefined);
+  }
+}
+
+function toServerSentEvent({ id, event, data, rawData, comment }: StoredEvent): ServerSentEvent {
+  return new ServerSentEvent({ id, event, comment, ...(rawData !== undefined ? { rawData } : { data }) });
+}
+
+function assertChannel(channel: unknown): void {
+  if (typeof channel !== 'string' || !CHANNEL_NAME.test(channel)) {
+    throw new TypeError(`EventHub: a channel name is 1 to 200 letters, digits or . _ - : @ /, got ${describe(channel)}`);
+  }
+}
