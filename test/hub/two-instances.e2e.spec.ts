@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Controller, Get, Module, Param } from '@nestjs/common';
+import { EventSource } from 'eventsource';
+import { EventHub, EventStream, EventStreamModule, LastEventId, RedisEventStore } from 'nestjs-event-stream';
+import { ADAPTERS, NEST, startApp, type TestApp } from '../support/app.js';
+import { Deferred } from '../support/deferred.js';
+import { RedisServer, redisAvailable } from '../support/redis-server.js';
+
+class PriceDto {
+  symbol!: string;
+  price!: number;
+}
+
+@Controller('prices')
+class PricesController {
+  constructor(private readonly hub: EventHub) {}
+
+  @Get(':symbol')
+  @EventStream({ type: PriceDto, retry: 10 })
+  stream(@Param('symbol') symbol: string, @LastEventId() lastEventId?: string) {
+    return this.hub.subscribe(`prices:${symbol}`, { lastEventId });
+  }
+}
+
+const run = redisAvailable() ? describe.each(ADAPTERS) : describe.skip.each(ADAPTERS);
+
+run(`two instances sharing one Redis (%s, ${NEST})`, (adapter) => {
+  let redis: RedisServer;
+  let a: TestApp;
+  let b: TestApp;
+  const instance = () => {
+    @Module({
+      imports: [EventStreamModule.forRoot({ hub: { store: new RedisEventStore({ url: redis.url, keyPrefix: `${adapter}:` }) } })],
+      controllers: [PricesController],
+    })
+    class InstanceModule {}
+    return startApp({ imports: [InstanceModule] }, { adapter });
+  };
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    [a, b] = await Promise.all([instance(), instance()]);
+  });
+  afterAll(async () => {
+    await Promise.all([a?.app.close(), b?.app.close()]);
+    await redis?.stop();
+  });
+
+  it('a client on A gets what B publishes; cut off, it resumes on B with exactly what it missed', async () => {
+    const hubOnB = b.app.get(EventHub);
+    // The client's connections go to A until the test sends them to B, after a gate.
+    let target = a.url;
+    let reconnect = new Deferred<void>();
+    const lastEventIds: Array<string | null> = [];
+    const source = new EventSource(`${a.url}/prices/NEST`, {
+      fetch: async (input, init) => {
+        const headers = new Headers(init?.headers);
+        lastEventIds.push(headers.get('last-event-id'));
+        if (lastEventIds.length > 1) await reconnect.promise;
+        return fetch(String(input).replace(a.url, target), init);
+      },
+    });
+    const received: Array<{ id: string; price: number }> = [];
+    const waiters: Array<[number, () => void]> = [];
+    source.onmessage = (event) => {
+      received.push({ id: event.lastEventId, price: (JSON.parse(event.data) as PriceDto).price });
+      for (const [count, resolve] of waiters) if (received.length === count) resolve();
+    };
+    const receivedCount = (count: number) => new Promise<void>((resolve) => (received.length >= count ? resolve() : waiters.push([count, resolve])));
+    await new Promise<void>((resolve) => (source.onopen = () => resolve()));
+
+    // Live across instances: published on B, delivered through A.
+    for (let price = 1; price <= 3; price++) await hubOnB.publish('prices:NEST', { symbol: 'NEST', price });
+    await receivedCount(3);
+
+    // Cut off: A goes away; meanwhile B publishes; then the client reconnects to B.
+    target = b.url;
+    await a.app.close();
+    for (let price = 4; price <= 8; price++) await hubOnB.publish('prices:NEST', { symbol: 'NEST', price });
+    reconnect.resolve();
+    await receivedCount(8);
+    source.close();
+
+    expect(received.map((event) => event.price)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(new Set(received.map((event) => event.id)).size).toBe(8);
+    expect(lastEventIds).toEqual([null, received[2].id]);
+    reconnect = new Deferred<void>();
+  });
+});
