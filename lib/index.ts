@@ -5,3 +5,4 @@ export { EventStreamModule } from './event-stream.module.js';
 export { EventStreamInterceptor } from './stream/event-stream.interceptor.js';
 export { EVENT_STREAM_MODULE_OPTIONS } from './event-stream.constants.js';
 export * from './hub/index.js';
+export { withEventStreamItemSchemas } from './swagger/index.js';

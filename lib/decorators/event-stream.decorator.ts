@@ -5,6 +5,7 @@ import type { EventStreamOptions } from '../interfaces/event-stream-options.inte
 import { EventStreamInterceptor } from '../stream/event-stream.interceptor.js';
 import { HandlerResult } from '../stream/handler-result.js';
 import { assertStreamOptions } from '../stream/stream-settings.js';
+import { documentEventStream } from '../swagger/index.js';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -35,6 +36,7 @@ export function EventStream(optionsOrType: EventStreamOptions | Type = {}): Meth
     Res()(target, propertyKey, responseIndex);
     SetMetadata(EVENT_STREAM_METADATA, options)(target, propertyKey, descriptor);
     UseInterceptors(EventStreamInterceptor)(target, propertyKey, descriptor);
+    documentEventStream(options, handler);
     return descriptor;
   };
 }

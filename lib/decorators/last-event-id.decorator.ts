@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext, type PipeTransform, type Type } from '@nestjs/common';
 import { LAST_EVENT_ID_HEADER } from '../event-stream.constants.js';
+import { documentLastEventId } from '../swagger/index.js';
 
 const lastEventIdParam = createParamDecorator((_data: unknown, context: ExecutionContext): string | undefined => {
   const value = context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>()
@@ -13,5 +14,9 @@ const lastEventIdParam = createParamDecorator((_data: unknown, context: Executio
  * `@LastEventId(ParseIntPipe)` answers 400 on a bad value before any stream starts.
  */
 export function LastEventId(...pipes: Array<Type<PipeTransform> | PipeTransform>): ParameterDecorator {
-  return lastEventIdParam(undefined, ...pipes);
+  const param = lastEventIdParam(undefined, ...pipes);
+  return (target, propertyKey, index) => {
+    param(target, propertyKey, index);
+    if (propertyKey !== undefined) documentLastEventId(target, propertyKey);
+  };
 }

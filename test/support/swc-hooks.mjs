@@ -5,7 +5,11 @@ import { transformSync } from '@swc/core';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
+// Packages made to look absent (comma-separated), to test optional peers missing.
+const absent = new Set((process.env.ABSENT_PACKAGES ?? '').split(',').filter(Boolean));
+
 export async function resolve(specifier, context, nextResolve) {
+  if (absent.has(specifier)) throw Object.assign(new Error(`Cannot find package '${specifier}'`), { code: 'ERR_MODULE_NOT_FOUND' });
   try {
     return await nextResolve(specifier, context);
   } catch (error) {
