@@ -1,6 +1,8 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 
 export class PromptDto {
+  @ApiProperty({ example: 'Tell me about streams' })
   @IsString()
   @MinLength(1)
   @MaxLength(2000)
@@ -8,5 +10,5 @@ export class PromptDto {
 }
 
 export class TokenDto {
-  text!: string;
+  @ApiProperty() text!: string;
 }
