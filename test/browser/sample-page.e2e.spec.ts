@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Functions passed to page.* run in the browser, hence the DOM types.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { mkdirSync } from 'node:fs';
