@@ -1,0 +1,91 @@
+// The load side: plain node:http, counting frames by their blank line, no SSE library.
+import { Agent, request, type IncomingMessage } from 'node:http';
+import { now } from './servers/common.js';
+
+const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+const NEWLINE = 0x0a;
+
+function get(url: string): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => request(url, { agent }, resolve).on('error', reject).end());
+}
+
+export async function getText(url: string): Promise<string> {
+  const response = await get(url);
+  let body = '';
+  for await (const chunk of response) body += chunk;
+  return body;
+}
+
+/** Counts the frames ("\n\n") of a stream until it ends; `onChunk` may pause it. */
+export async function countFrames(url: string, onChunk?: (response: IncomingMessage) => void): Promise<{ frames: number; bytes: number }> {
+  const response = await get(url);
+  let frames = 0;
+  let bytes = 0;
+  let previous = 0;
+  for await (const chunk of response as AsyncIterable<Buffer>) {
+    bytes += chunk.length;
+    for (let i = chunk.indexOf(NEWLINE); i !== -1; i = chunk.indexOf(NEWLINE, i + 1)) {
+      if ((i === 0 ? previous : chunk[i - 1]) === NEWLINE) frames++;
+    }
+    previous = chunk[chunk.length - 1];
+    onChunk?.(response);
+  }
+  return { frames, bytes };
+}
+
+export interface FanOutResult {
+  latencies: number[];
+  complete: boolean;
+}
+
+/** Opens `clients` idle streams, has the server publish `count` events, and times each delivery. */
+export async function fanOut(base: string, clients: number, count: number, intervalMs: number): Promise<FanOutResult> {
+  const latencies: number[] = [];
+  const received = new Array<number>(clients).fill(0);
+  let open = 0;
+  const responses: IncomingMessage[] = [];
+  let allDone!: () => void;
+  const done = new Promise<void>((resolve) => (allDone = resolve));
+  let finished = 0;
+  // Connect in batches, so the listen backlog is never the bottleneck.
+  for (let start = 0; start < clients; start += 500) {
+    await Promise.all(
+      Array.from({ length: Math.min(500, clients - start) }, async (_, j) => {
+        const index = start + j;
+        const response = await get(`${base}/subscribe`);
+        responses.push(response);
+        open++;
+        let pending = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          const at = now();
+          pending += chunk;
+          let end: number;
+          while ((end = pending.indexOf('\n\n')) !== -1) {
+            const frame = pending.slice(0, end);
+            pending = pending.slice(end + 2);
+            const data = /^data: (.*)$/m.exec(frame)?.[1];
+            if (!data) continue;
+            latencies.push(at - (JSON.parse(data) as { t: number }).t);
+            if (++received[index] === count && ++finished === clients) allDone();
+          }
+        });
+      }),
+    );
+  }
+  if (open !== clients) throw new Error(`only ${open} of ${clients} subscribers connected`);
+  await getText(`${base}/publish?count=${count}&interval=${intervalMs}`);
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, count * intervalMs + 15_000));
+  await Promise.race([done, timeout]);
+  for (const response of responses) response.destroy();
+  return { latencies, complete: finished === clients };
+}
+
+/** Opens `clients` idle streams and returns them, to measure what they cost the server. */
+export async function openIdle(base: string, clients: number): Promise<IncomingMessage[]> {
+  const responses: IncomingMessage[] = [];
+  for (let start = 0; start < clients; start += 500) {
+    responses.push(...(await Promise.all(Array.from({ length: Math.min(500, clients - start) }, () => get(`${base}/subscribe`)))));
+  }
+  return responses;
+}

@@ -1,0 +1,135 @@
+// npm run bench [-- --repeats 3 --servers raw,event-stream-express --scenarios burst,fanout]
+// Each server runs as its own process on loopback; this process is the client. Servers
+// take turns in a rotating order, and each figure is the median of the repeats.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { countFrames, fanOut, getText, openIdle } from './client.js';
+
+const root = resolve(import.meta.dirname, '..');
+const { values: args } = parseArgs({
+  options: {
+    repeats: { type: 'string', default: '3' },
+    servers: { type: 'string', default: 'raw,nest-sse,better-sse,event-stream-express,event-stream-fastify' },
+    scenarios: { type: 'string', default: 'burst,fanout,memory,stalled' },
+    events: { type: 'string', default: '200000' },
+    fanout: { type: 'string', default: '1000,10000' },
+  },
+});
+
+const SERVERS: Record<string, { file: string; env?: Record<string, string> }> = {
+  raw: { file: 'bench/servers/raw.ts' },
+  'nest-sse': { file: 'bench/servers/nest-sse.ts' },
+  'better-sse': { file: 'bench/servers/better-sse.ts' },
+  'event-stream-express': { file: 'bench/servers/event-stream.ts', env: { ADAPTER: 'express' } },
+  'event-stream-fastify': { file: 'bench/servers/event-stream.ts', env: { ADAPTER: 'fastify' } },
+};
+const servers = args.servers.split(',');
+const scenarios = new Set(args.scenarios.split(','));
+const EVENTS = Number(args.events);
+const FANOUT = args.fanout.split(',').map(Number);
+
+async function startServer(name: string): Promise<{ base: string; child: ChildProcess }> {
+  const { file, env } = SERVERS[name];
+  const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--import', './test/support/register-swc.mjs', file], {
+    cwd: root,
+    env: { ...process.env, ...env, NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [line] = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next().then((r) => [r.value as string]);
+  return { base: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`, child };
+}
+
+const memory = async (base: string) => JSON.parse(await getText(`${base}/memory`)) as { heapUsed: number; rss: number };
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+type Figures = Record<string, number>;
+
+async function measure(name: string): Promise<Figures> {
+  const { base, child } = await startServer(name);
+  const figures: Figures = {};
+  try {
+    if (scenarios.has('burst')) {
+      for (const kind of ['plain', 'dto']) {
+        await countFrames(`${base}/burst/${kind}?n=1000`); // warm-up
+        const started = performance.now();
+        const { frames, bytes } = await countFrames(`${base}/burst/${kind}?n=${EVENTS}`);
+        const seconds = (performance.now() - started) / 1000;
+        // A server may add a frame of its own (a retry: line, a comment) to the events.
+        if (frames < EVENTS) throw new Error(`${name} burst ${kind}: ${frames} of ${EVENTS} events`);
+        figures[`burst ${kind} events/s`] = EVENTS / seconds;
+        figures[`burst ${kind} MB/s`] = bytes / seconds / 1e6;
+      }
+    }
+    if (scenarios.has('fanout')) {
+      for (const clients of FANOUT) {
+        const { latencies, complete } = await fanOut(base, clients, 50, 20);
+        latencies.sort((a, b) => a - b);
+        figures[`fan-out ${clients} p50 ms`] = percentile(latencies, 50);
+        figures[`fan-out ${clients} p99 ms`] = percentile(latencies, 99);
+        figures[`fan-out ${clients} max ms`] = latencies.at(-1) ?? NaN;
+        figures[`fan-out ${clients} complete`] = complete ? 1 : 0;
+      }
+    }
+    if (scenarios.has('memory')) {
+      const before = await memory(base);
+      const idle = await openIdle(base, 1000);
+      const after = await memory(base);
+      figures['heap per idle connection KB'] = (after.heapUsed - before.heapUsed) / 1000 / 1024;
+      figures['rss per idle connection KB'] = (after.rss - before.rss) / 1000 / 1024;
+      for (const response of idle) response.destroy();
+    }
+    if (scenarios.has('stalled')) {
+      const before = await memory(base);
+      let held = 0;
+      let paused = false;
+      const run = countFrames(`${base}/burst/plain?n=1000000`, (response) => {
+        if (paused) return;
+        paused = true;
+        response.pause();
+        setTimeout(async () => {
+          held = (await memory(base)).heapUsed - before.heapUsed;
+          response.resume();
+        }, 1500);
+      });
+      const result = await Promise.race([run, new Promise<null>((resolve) => setTimeout(() => resolve(null), 60_000))]);
+      figures['stalled reader held MB'] = held / 1e6;
+      figures['stalled reader completes'] = result && result.frames >= 1_000_000 ? 1 : 0;
+    }
+  } finally {
+    child.kill();
+  }
+  return figures;
+}
+
+const runs: Record<string, Figures[]> = Object.fromEntries(servers.map((name) => [name, []]));
+for (let repeat = 0; repeat < Number(args.repeats); repeat++) {
+  // Rotate the order, so that no server always runs first (or last).
+  const order = servers.map((_, i) => servers[(i + repeat) % servers.length]);
+  for (const name of order) {
+    process.stderr.write(`repeat ${repeat + 1}: ${name}\n`);
+    runs[name].push(await measure(name));
+  }
+}
+
+const medians = Object.fromEntries(
+  servers.map((name) => [name, Object.fromEntries(Object.keys(runs[name][0]).map((key) => [key, median(runs[name].map((run) => run[key]))]))]),
+);
+const keys = Object.keys(medians[servers[0]]);
+const ratio = (name: string, key: string) => (medians.raw && !/complete/.test(key) ? ` (${(medians[name][key] / medians.raw[key]).toFixed(2)})` : '');
+const format = (value: number, key: string) =>
+  /complete/.test(key) ? (value ? 'yes' : 'no') : value >= 1000 ? Math.round(value).toLocaleString('en') : value.toFixed(/MB|KB/.test(key) ? 1 : 2);
+const header = `| scenario | ${servers.join(' | ')} |\n|---|${servers.map(() => '---').join('|')}|`;
+const rows = keys.map((key) => `| ${key} | ${servers.map((name) => `${format(medians[name][key], key)}${ratio(name, key)}`).join(' | ')} |`);
+const table = [header, ...rows].join('\n');
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
+const stamp = new Date().toISOString();
+console.log(`\n${stamp} · ${machine} · medians of ${args.repeats} · ratios to raw node:http in brackets\n\n${table}\n`);
+mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+const file = join(root, 'bench', 'results', stamp.replace(/[:.]/g, '-'));
+writeFileSync(`${file}.json`, JSON.stringify({ stamp, machine, args, runs, medians }, null, 2));
+writeFileSync(`${file}.md`, `${stamp} · ${machine} · medians of ${args.repeats}\n\n${table}\n`);

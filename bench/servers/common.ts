@@ -1,0 +1,49 @@
+// What every benchmark server shares: the event shapes, the fan-out clock, the memory
+// report and the "listening" line the harness waits for.
+import 'reflect-metadata';
+import { Exclude, Expose } from 'class-transformer';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A small event, as plain object. */
+export const plainEvent = (i: number) => ({ i, name: 'tick', at: 1_700_000_000_000 + i });
+
+/** The same event as a DTO with a field that must not be sent. */
+export class EventDto {
+  @Expose() i!: number;
+  @Expose() name!: string;
+  @Expose() at!: number;
+  @Exclude() secret = 'internal';
+
+  constructor(i: number) {
+    Object.assign(this, plainEvent(i));
+  }
+}
+
+/** Wall-clock milliseconds with sub-millisecond precision, comparable across processes. */
+export const now = () => performance.timeOrigin + performance.now();
+
+/** Calls `publish(k)` `count` times, `intervalMs` apart, with the time of each call. */
+export function publishSeries(count: number, intervalMs: number, publish: (k: number, t: number) => void): void {
+  let k = 0;
+  const timer = setInterval(() => {
+    publish(k, now());
+    if (++k === count) clearInterval(timer);
+  }, intervalMs);
+}
+
+export function memoryReport(): { heapUsed: number; rss: number } {
+  globalThis.gc?.();
+  globalThis.gc?.();
+  const { heapUsed, rss } = process.memoryUsage();
+  return { heapUsed, rss };
+}
+
+/** Tells the harness where the server listens (one JSON line on stdout). */
+export function announce(server: Server): void {
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
+}
+
+export function param(url: string | undefined, name: string, fallback: number): number {
+  return Number(new URL(url ?? '/', 'http://x').searchParams.get(name) ?? fallback);
+}
