@@ -36,8 +36,13 @@ export class ChannelSubscription implements AsyncIterableIterator<ServerSentEven
 
   /** A live event of the channel. */
   receive(id: string, event: ServerSentEvent): void {
-    if (this.held) this.held.push([id, event]);
-    else if (this.replayedUpTo === undefined || compareEventIds(id, this.replayedUpTo) > 0) this.push(event);
+    if (this.held) return void this.held.push([id, event]);
+    if (this.replayedUpTo !== undefined) {
+      if (compareEventIds(id, this.replayedUpTo) <= 0) return;
+      // Events come in order: once past the replay, every later one is too.
+      this.replayedUpTo = undefined;
+    }
+    this.push(event);
   }
 
   /** The replay is queued: live events from after `replayedUpTo` follow. */

@@ -35,16 +35,23 @@ export function createEventEncoder(options: EventEncoderOptions = {}): EventEnco
   if (defaultEvent !== undefined) assertSingleLine('EventStream', 'event', defaultEvent);
   const eventLine = defaultEvent === undefined ? '' : `event: ${defaultEvent}\n`;
 
+  // A ServerSentEvent is not changed once made, and a hub hands the same one to every
+  // subscriber of a channel in turn: the frame of the last one is kept for the next.
+  let lastEvent: ServerSentEvent | undefined;
+  let lastFrame = '';
   return (value) => {
     if (value === null || value === undefined) return KEEPALIVE_COMMENT;
     if (!(value instanceof ServerSentEvent)) return eventLine + jsonDataFrame(encodeData(value, defaultEvent));
+    if (value === lastEvent) return lastFrame;
     const event = value.event ?? defaultEvent;
-    return serializeSseFields({
+    lastFrame = serializeSseFields({
       comment: value.comment,
       event,
       id: value.id,
       retry: value.retry,
       data: value.data !== undefined ? encodeData(value.data, event) : value.rawData,
     });
+    lastEvent = value;
+    return lastFrame;
   };
 }

@@ -50,7 +50,10 @@ function pipeIterator(
     for (;;) {
       let step: IteratorResult<unknown>;
       try {
-        step = await iterator.next();
+        // A sync iterator's items are taken without a microtask each; `ready()` below
+        // still yields to the event loop after every batch.
+        const next = iterator.next();
+        step = isPromise(next) ? await next : next;
       } catch (error) {
         closed = true; // a generator that threw is finished; for-of would not return() it
         throw error;
@@ -112,4 +115,8 @@ function pipeObservable(
     if (stopped) subscription.unsubscribe();
   });
   return { finished, cancel: stop };
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Promise<T>).then === 'function';
 }
