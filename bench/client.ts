@@ -22,14 +22,18 @@ export async function countFrames(url: string, onChunk?: (response: IncomingMess
   let frames = 0;
   let bytes = 0;
   let previous = 0;
-  for await (const chunk of response as AsyncIterable<Buffer>) {
+  // 'data' events, not for await: a paused response must really stop reading.
+  response.on('data', (chunk: Buffer) => {
     bytes += chunk.length;
     for (let i = chunk.indexOf(NEWLINE); i !== -1; i = chunk.indexOf(NEWLINE, i + 1)) {
       if ((i === 0 ? previous : chunk[i - 1]) === NEWLINE) frames++;
     }
     previous = chunk[chunk.length - 1];
     onChunk?.(response);
-  }
+  });
+  // A server may also drop the client (one that cannot pause its producer does): what
+  // arrived until then counts.
+  await new Promise((resolve) => response.on('end', resolve).on('error', resolve));
   return { frames, bytes };
 }
 

@@ -7,6 +7,7 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import type { IncomingMessage } from 'node:http';
 import { countFrames, fanOut, getText, openIdle } from './client.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -38,6 +39,10 @@ async function startServer(name: string): Promise<{ base: string; child: ChildPr
     cwd: root,
     env: { ...process.env, ...env, NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    if (code !== null && code !== 0) process.stderr.write(`${name} exited with ${code}\n`);
+    else if (signal && signal !== 'SIGTERM') process.stderr.write(`${name} was killed by ${signal}\n`);
   });
   const [line] = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next().then((r) => [r.value as string]);
   return { base: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`, child };
@@ -85,19 +90,20 @@ async function measure(name: string): Promise<Figures> {
     }
     if (scenarios.has('stalled')) {
       const before = await memory(base);
-      let held = 0;
+      let stalled!: (response: IncomingMessage) => void;
+      const firstChunk = new Promise<IncomingMessage>((resolve) => (stalled = resolve));
       let paused = false;
       const run = countFrames(`${base}/burst/plain?n=1000000`, (response) => {
         if (paused) return;
         paused = true;
         response.pause();
-        setTimeout(async () => {
-          held = (await memory(base)).heapUsed - before.heapUsed;
-          response.resume();
-        }, 1500);
+        stalled(response);
       });
+      const response = await firstChunk;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      figures['stalled reader held MB'] = ((await memory(base)).heapUsed - before.heapUsed) / 1e6;
+      response.resume();
       const result = await Promise.race([run, new Promise<null>((resolve) => setTimeout(() => resolve(null), 60_000))]);
-      figures['stalled reader held MB'] = held / 1e6;
       figures['stalled reader completes'] = result && result.frames >= 1_000_000 ? 1 : 0;
     }
   } finally {
