@@ -122,13 +122,21 @@ for (let repeat = 0; repeat < Number(args.repeats); repeat++) {
   }
 }
 
-const medians = Object.fromEntries(
-  servers.map((name) => [name, Object.fromEntries(Object.keys(runs[name][0]).map((key) => [key, median(runs[name].map((run) => run[key]))]))]),
+const keys = [...new Set(servers.flatMap((name) => runs[name].flatMap((run) => Object.keys(run))))];
+const medians: Record<string, Figures> = Object.fromEntries(
+  servers.map((name) => [name, Object.fromEntries(keys.map((key) => [key, median(runs[name].map((run) => run[key] ?? NaN))]))]),
 );
-const keys = Object.keys(medians[servers[0]]);
 const ratio = (name: string, key: string) => (medians.raw && !/complete/.test(key) ? ` (${(medians[name][key] / medians.raw[key]).toFixed(2)})` : '');
 const format = (value: number, key: string) =>
-  /complete/.test(key) ? (value ? 'yes' : 'no') : value >= 1000 ? Math.round(value).toLocaleString('en') : value.toFixed(/MB|KB/.test(key) ? 1 : 2);
+  Number.isNaN(value)
+    ? 'n/a'
+    : /complete/.test(key)
+      ? value
+        ? 'yes'
+        : 'no'
+      : value >= 1000
+        ? Math.round(value).toLocaleString('en')
+        : value.toFixed(/MB|KB/.test(key) ? 1 : 2);
 const header = `| scenario | ${servers.join(' | ')} |\n|---|${servers.map(() => '---').join('|')}|`;
 const rows = keys.map((key) => `| ${key} | ${servers.map((name) => `${format(medians[name][key], key)}${ratio(name, key)}`).join(' | ')} |`);
 const table = [header, ...rows].join('\n');

@@ -26,7 +26,8 @@ import { fetchRaw } from '../support/http.js';
 import { RecordingLogger } from '../support/recording-logger.js';
 
 const MEGABYTE = 'x'.repeat(1024 * 1024);
-const probe = {
+/** What the routes report to the tests; fresh for each test. */
+const freshProbe = () => ({
   finallyAt: new Deferred<number>(),
   aborted: new Deferred<string>(),
   parkedFinally: new Deferred<void>(),
@@ -39,7 +40,8 @@ const probe = {
   clientLeftDuringSetup: new Deferred<void>(),
   proceed: new Deferred<void>(),
   sourceClosed: new Deferred<void>(),
-};
+});
+const probe = freshProbe();
 
 /** Holds the request until the test lets it through, telling when the client has left. */
 @Injectable()
@@ -190,20 +192,7 @@ describe.each(ADAPTERS)(`lifecycle (%s, ${NEST})`, (adapter) => {
   beforeAll(async () => (t = await startApp({ imports: [LifecycleModule] }, { adapter, configure: (app) => app.useLogger(logger) })));
   afterAll(() => t.app.close());
   beforeEach(() => {
-    Object.assign(probe, {
-      finallyAt: new Deferred<number>(),
-      aborted: new Deferred<string>(),
-      parkedFinally: new Deferred<void>(),
-      pulls: 0,
-      teardown: new Deferred<void>(),
-      lastEventIds: [],
-      reconnected: new Deferred<string | undefined>(),
-      writes: 0,
-      inSetup: new Deferred<void>(),
-      clientLeftDuringSetup: new Deferred<void>(),
-      proceed: new Deferred<void>(),
-      sourceClosed: new Deferred<void>(),
-    });
+    Object.assign(probe, freshProbe());
     logger.entries.splice(0);
   });
 
