@@ -68,7 +68,7 @@ export async function fanOut(base: string, clients: number, count: number, inter
           while ((end = pending.indexOf('\n\n')) !== -1) {
             const frame = pending.slice(0, end);
             pending = pending.slice(end + 2);
-            const data = /^data: (.*)$/m.exec(frame)?.[1];
+            const data = /^data: ?(.*)$/m.exec(frame)?.[1]; // the space after the colon is optional
             if (!data) continue;
             latencies.push(at - (JSON.parse(data) as { t: number }).t);
             if (++received[index] === count && ++finished === clients) allDone();

@@ -58,6 +58,16 @@ async function measure(name: string): Promise<Figures> {
   const { base, child } = await startServer(name);
   const figures: Figures = {};
   try {
+    // Memory first, on a fresh server: later scenarios leave garbage that a GC during
+    // the measurement would subtract.
+    if (scenarios.has('memory')) {
+      const before = await memory(base);
+      const idle = await openIdle(base, 1000);
+      const after = await memory(base);
+      figures['heap per idle connection KB'] = (after.heapUsed - before.heapUsed) / 1000 / 1024;
+      figures['rss per idle connection KB'] = (after.rss - before.rss) / 1000 / 1024;
+      for (const response of idle) response.destroy();
+    }
     if (scenarios.has('burst')) {
       for (const kind of ['plain', 'dto']) {
         await countFrames(`${base}/burst/${kind}?n=1000`); // warm-up
@@ -79,14 +89,6 @@ async function measure(name: string): Promise<Figures> {
         figures[`fan-out ${clients} max ms`] = latencies.at(-1) ?? NaN;
         figures[`fan-out ${clients} complete`] = complete ? 1 : 0;
       }
-    }
-    if (scenarios.has('memory')) {
-      const before = await memory(base);
-      const idle = await openIdle(base, 1000);
-      const after = await memory(base);
-      figures['heap per idle connection KB'] = (after.heapUsed - before.heapUsed) / 1000 / 1024;
-      figures['rss per idle connection KB'] = (after.rss - before.rss) / 1000 / 1024;
-      for (const response of idle) response.destroy();
     }
     if (scenarios.has('stalled')) {
       const before = await memory(base);
