@@ -132,7 +132,10 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
           );
         }
         // HEAD asks for the headers only, and the source might never end.
-        if (request.method === 'HEAD') return writer.end();
+        if (request.method === 'HEAD') {
+          closeEventSource(source);
+          return writer.end();
+        }
         piped = pipeEventSource(source, writer, route.encode, route.settings.maxBufferedBytes);
         // The clock starts once the method has returned its source: guards and pipes
         // have run, so their errors are always HTTP errors.

@@ -5,6 +5,7 @@ import { EventStream, ServerSentEvent } from 'nestjs-event-stream';
 import { collectEvents } from 'nestjs-event-stream/testing';
 import { from, of } from 'rxjs';
 import { ADAPTERS, NEST, startApp, type TestApp } from '../support/app.js';
+import { Deferred } from '../support/deferred.js';
 import { fetchRaw } from '../support/http.js';
 
 class UserDto {
@@ -27,6 +28,8 @@ class DoneDto {
   @Expose() reason!: string;
   @Exclude() internal?: string;
 }
+
+const headSourceClosed = { deferred: new Deferred<void>() };
 
 const user = () => new UserDto({ name: 'ada', password: 'secret', email: 'ada@example.com', role: 'admin' });
 
@@ -146,6 +149,20 @@ class SourcesController {
     yield 'put';
   }
 
+  @Get('closable')
+  @EventStream()
+  closable(): AsyncIterable<number> {
+    return {
+      [Symbol.asyncIterator]: () => ({
+        next: async () => ({ value: 1, done: false }),
+        return: async () => {
+          headSourceClosed.deferred.resolve();
+          return { value: undefined, done: true };
+        },
+      }),
+    };
+  }
+
   @Get('no-id')
   @EventStream()
   *noId() {
@@ -263,6 +280,13 @@ describe.each(ADAPTERS)(`sources and serialisation (%s, ${NEST})`, (adapter) => 
     expect(stream.status).toBe(202);
     expect(stream.headers['x-custom']).toBe('kept');
     expect(stream.events.map((e) => e.data)).toEqual(['"put"']);
+  });
+
+  it('answers HEAD without reading the source, and closes it', async () => {
+    headSourceClosed.deferred = new Deferred<void>();
+    const { status, body } = await fetchRaw(`${t.url}/closable`, { method: 'HEAD' });
+    expect([status, body]).toEqual([200, '']);
+    await headSourceClosed.deferred.promise;
   });
 
   it('answers HEAD with the headers only', async () => {
