@@ -11,6 +11,10 @@ export interface EventStreamDocs {
 
 export const EVENT_STREAM_MEDIA_TYPE = 'text/event-stream';
 
+// Where @nestjs/swagger keeps a route's responses (exported as DECORATORS.API_RESPONSE
+// only from version 12 on; the key is the same in 11).
+const API_RESPONSE_METADATA = 'swagger/apiResponse';
+
 /** `data` of a route that names no class: any JSON value (an empty schema allows all). */
 const FREE_FORM_DATA = { description: 'Any JSON value, JSON-encoded on `data:` lines.' };
 
@@ -22,9 +26,9 @@ const FREE_FORM_DATA = { description: 'Any JSON value, JSON-encoded on `data:` l
  */
 export function documentEventStream(docs: EventStreamDocs, method: object): void {
   withSwagger((swagger) => {
-    const { ApiExtraModels, ApiResponse, DECORATORS, getSchemaPath } = swagger;
+    const { ApiExtraModels, ApiResponse, getSchemaPath } = swagger;
     const status: number = Reflect.getMetadata(HTTP_CODE_METADATA, method) ?? 200;
-    const declared = Reflect.getMetadata(DECORATORS.API_RESPONSE, method) as Record<string, unknown> | undefined;
+    const declared = Reflect.getMetadata(API_RESPONSE_METADATA, method) as Record<string, unknown> | undefined;
     if (declared?.[status]) return;
     const envelope = serverSentEventModel(swagger);
     const models = [envelope, ...(docs.type ? [docs.type] : []), ...Object.values(docs.events ?? {})];
