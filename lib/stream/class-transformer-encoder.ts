@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
-import { instanceToPlain, plainToInstance, type ClassTransformOptions } from 'class-transformer';
+import { plainToInstance, type ClassTransformOptions } from 'class-transformer';
 import { toJson, type DataEncoder } from '../sse/event-encoder.js';
+import { compileInstanceToPlain } from './instance-to-plain-plan.js';
 
 export interface ClassTransformerEncoderOptions {
   type?: Type;
@@ -17,12 +18,13 @@ export function createClassTransformerEncoder({ type, events, serialize }: Class
   // Without options, class-transformer copies a tree of plain objects, arrays, Dates and
   // primitives unchanged: such a tree is JSON-encoded as it is, at a fraction of the cost.
   const plainTreesAsTheyAre = !serialize || Object.keys(serialize).length === 0;
+  const instanceToPlain = compileInstanceToPlain(serialize);
   return (value, event) => {
     if (value === null || typeof value !== 'object') return toJson(value, JSON.stringify(value));
     const dto = (event !== undefined && events?.[event]) || type;
     if (!dto && plainTreesAsTheyAre && isPlainTree(value, 0)) return JSON.stringify(value);
     const instance = dto && isPlain(value) ? plainToInstance(dto, value, serialize) : value;
-    return toJson(value, JSON.stringify(instanceToPlain(instance, serialize)));
+    return toJson(value, JSON.stringify(instanceToPlain(instance)));
   };
 }
 
