@@ -52,6 +52,7 @@ export class EventStreamWriter {
   private keepAliveTimer: NodeJS.Timeout | undefined;
   private readyWaiters: Array<() => void> = [];
   private readonly closeListeners: Array<(clientLeft: boolean) => void> = [];
+  private commitListener: (() => void) | undefined;
 
   constructor(
     private readonly res: RawResponse,
@@ -80,6 +81,12 @@ export class EventStreamWriter {
   onceClosed(listener: (clientLeft: boolean) => void): void {
     if (this.closed) listener(!this.res.writableEnded);
     else this.closeListeners.push(listener);
+  }
+
+  /** Runs once, right after the headers went out (not if the response closes before). */
+  onceCommitted(listener: () => void): void {
+    if (this.committed) listener();
+    else this.commitListener = listener;
   }
 
   /**
@@ -129,6 +136,9 @@ export class EventStreamWriter {
       res.flush?.();
     }
     if (options.keepAlive !== false) this.armKeepAlive(options.keepAlive);
+    const listener = this.commitListener;
+    this.commitListener = undefined;
+    listener?.();
   }
 
   /** Writes what is queued and ends the response. */
@@ -187,6 +197,7 @@ export class EventStreamWriter {
     if (this.closed) return;
     this.closed = true;
     this.pending = '';
+    this.commitListener = undefined;
     clearTimeout(this.keepAliveTimer);
     this.releaseWaiters();
     for (const listener of this.closeListeners.splice(0)) listener(clientLeft);

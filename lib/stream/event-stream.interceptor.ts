@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { HttpException } from '@nestjs/common';
-import { mergeMap, Observable } from 'rxjs';
+import { mergeMap, Observable, type Subscriber } from 'rxjs';
 import { EVENT_STREAM_METADATA, EVENT_STREAM_MODULE_OPTIONS } from '../event-stream.constants.js';
 import type { EventStreamModuleOptions, EventStreamOptions } from '../interfaces/event-stream-options.interface.js';
 import { createEventEncoder, type EventEncoder } from '../sse/event-encoder.js';
@@ -89,15 +89,23 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
     return new Observable((subscriber) => {
       let piped: PipedEventSource | undefined;
       let commitTimer: NodeJS.Timeout | undefined;
-      // Nest is told the request is over with one value: the response is already ours.
+      let cancelled = false;
+      // Nest's request chain, until the stream is handed over: it is let go then, so that
+      // callbacks that live as long as the stream do not keep it.
+      let nest: Subscriber<unknown> | undefined = subscriber;
+      // Nest is told the request is over, with one value, once the headers are out (as
+      // for a StreamableFile): the stream then lives on its own, so interceptors such as
+      // a timeout do not end it, and Nest's per-request state is not kept for its life.
       const finish = (): void => {
-        subscriber.next(undefined);
-        subscriber.complete();
+        const chain = nest;
+        nest = undefined;
+        chain?.next(undefined);
+        chain?.complete();
       };
       const fail = (error: unknown): void => {
         if (!writer.isCommitted) {
           // Nothing sent yet: the exception filters answer with an ordinary HTTP error.
-          return subscriber.error(error);
+          return nest?.error(error);
         }
         // The client is gone: nobody to tell, and an error now is most often the
         // method reacting to the abort.
@@ -112,7 +120,13 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
         writer.send(serializeSseFields({ event: 'error', data: JSON.stringify(renderStreamError(error)) }));
         writer.end();
       };
-      writer.onceClosed(finish);
+      writer.onceCommitted(finish);
+      // The stream's own end: the source stops (an Observable is unsubscribed at once).
+      writer.onceClosed(() => {
+        clearTimeout(commitTimer);
+        piped?.cancel();
+        finish();
+      });
 
       // A method may return another @EventStream() method's result, boxed, or a
       // Promise of it.
@@ -123,7 +137,7 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
       };
       const start = (value: unknown): void => {
         const source = toEventSource(value);
-        if (writer.isClosed) return closeEventSource(source);
+        if (writer.isClosed || cancelled) return closeEventSource(source);
         if (!source) {
           return fail(
             new TypeError(
@@ -141,17 +155,22 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
         // have run, so their errors are always HTTP errors.
         if (route.settings.commitAfter === 0) writer.commit();
         else commitTimer = setTimeout(() => writer.commit(), route.settings.commitAfter);
-        piped.finished.then(() => writer.end(), fail);
+        // Once cancelled, the response belongs to whoever cancelled.
+        piped.finished.then(
+          () => cancelled || writer.end(),
+          (error: unknown) => cancelled || fail(error),
+        );
       };
 
       settle(returned);
-      // Also reached when an outer interceptor unsubscribes early (e.g. a timeout): the
-      // source stops; a stream already under way ends, otherwise the response is left
-      // to whatever the outer chain answers.
+      // Reached before the headers are out when an outer interceptor unsubscribes (e.g. a
+      // timeout): the source stops and the response is left to what the outer chain answers.
       return () => {
+        if (!nest) return;
+        nest = undefined;
+        cancelled = true;
         clearTimeout(commitTimer);
         piped?.cancel();
-        if (writer.isCommitted) writer.end();
       };
     });
   }

@@ -90,6 +90,15 @@ class LifecycleController {
     }
   }
 
+  @Get('quiet-observable')
+  @EventStream()
+  quietObservable() {
+    return new Observable<string>((subscriber) => {
+      subscriber.next('subscribed');
+      return () => probe.teardown.resolve();
+    });
+  }
+
   @Get('flood')
   @EventStream()
   flood() {
@@ -201,6 +210,11 @@ describe.each(ADAPTERS)(`lifecycle (%s, ${NEST})`, (adapter) => {
     const closedAt = performance.now();
     const finallyAt = await probe.finallyAt.promise;
     expect(finallyAt - closedAt).toBeLessThan(100);
+  });
+
+  it('a client disconnect unsubscribes from an Observable that is waiting for its next value', async () => {
+    await fetchRaw(`${t.url}/quiet-observable`, { until: (body) => body.includes('"subscribed"') });
+    await probe.teardown.promise;
   });
 
   it('a client disconnect aborts the signal of a generator parked on an await', async () => {
