@@ -41,6 +41,8 @@ export function memoryReport(): { heapUsed: number; rss: number } {
 
 /** Tells the harness where the server listens (one JSON line on stdout). */
 export function announce(server: Server): void {
+  // An exit, not death by signal: a CPU profile (--cpu-prof) is written on exit only.
+  process.once('SIGTERM', () => process.exit(0));
   process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
 }
 
