@@ -4,6 +4,8 @@ import { now } from './servers/common.js';
 
 const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
 const NEWLINE = 0x0a;
+/** No frame for this long during a fan-out: the server is not delivering any more. */
+const STALL_MS = 5_000;
 
 function get(url: string): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => request(url, { agent }, resolve).on('error', reject).end());
@@ -79,8 +81,20 @@ export async function fanOut(base: string, clients: number, count: number, inter
   }
   if (open !== clients) throw new Error(`only ${open} of ${clients} subscribers connected`);
   await getText(`${base}/publish?count=${count}&interval=${intervalMs}`);
-  const timeout = new Promise<void>((resolve) => setTimeout(resolve, count * intervalMs + 15_000));
-  await Promise.race([done, timeout]);
+  // Complete means every client got every event, however late: the wait ends early only
+  // when no frame at all has come for a while (a server that dropped or stalled).
+  let lastFrames = -1;
+  const stalled = new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      if (latencies.length === lastFrames) {
+        clearInterval(timer);
+        resolve();
+      }
+      lastFrames = latencies.length;
+    }, STALL_MS);
+    void done.then(() => clearInterval(timer));
+  });
+  await Promise.race([done, stalled]);
   for (const response of responses) response.destroy();
   return { latencies, complete: finished === clients };
 }

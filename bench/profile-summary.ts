@@ -1,4 +1,4 @@
-// npm run bench:profile -- bench/results/profiles/event-stream-express-1.cpuprofile [--top 25]
+// npm run bench:profile -- bench/results/profiles/event-stream-express-1/*.cpuprofile [--top 25]
 // Self time per function of a V8 CPU profile (node --cpu-prof), grouped by function and
 // file, the idle and GC ticks apart: where a server spends its time.
 import { readFileSync } from 'node:fs';

@@ -15,24 +15,27 @@ const root = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
   options: {
     repeats: { type: 'string', default: '3' },
-    servers: { type: 'string', default: 'raw,nest-sse,better-sse,event-stream-express,event-stream-fastify' },
+    servers: { type: 'string', default: 'raw,nest-sse,better-sse,event-stream-express,event-stream-fastify,floor-express,floor-fastify' },
     scenarios: { type: 'string', default: 'burst,fanout,memory,stalled' },
     events: { type: 'string', default: '200000' },
     fanout: { type: 'string', default: '1000,10000' },
-    // Writes each server's CPU profile (node --cpu-prof) to bench/results/profiles/.
+    // Writes each server's CPU profiles (node --cpu-prof) to bench/results/profiles/<server>-<repeat>/.
     profile: { type: 'boolean', default: false },
   },
 });
 
-const SERVERS: Record<string, { file: string; env?: Record<string, string> }> = {
+// `only`: the scenarios a server takes part in (a reference, not a contender).
+const SERVERS: Record<string, { file: string; env?: Record<string, string>; only?: string[] }> = {
   raw: { file: 'bench/servers/raw.ts' },
   'nest-sse': { file: 'bench/servers/nest-sse.ts' },
   'better-sse': { file: 'bench/servers/better-sse.ts' },
   'event-stream-express': { file: 'bench/servers/event-stream.ts', env: { ADAPTER: 'express' } },
   'event-stream-fastify': { file: 'bench/servers/event-stream.ts', env: { ADAPTER: 'fastify' } },
+  'floor-express': { file: 'bench/servers/framework-floor.ts', env: { ADAPTER: 'express' }, only: ['memory'] },
+  'floor-fastify': { file: 'bench/servers/framework-floor.ts', env: { ADAPTER: 'fastify' }, only: ['memory'] },
 };
 const servers = args.servers.split(',');
-const scenarios = new Set(args.scenarios.split(','));
+const selectedScenarios = new Set(args.scenarios.split(','));
 const EVENTS = Number(args.events);
 const FANOUT = args.fanout.split(',').map(Number);
 
@@ -40,7 +43,8 @@ const PROFILES = join(root, 'bench/results/profiles');
 
 async function startServer(name: string, repeat: number): Promise<{ base: string; child: ChildProcess }> {
   const { file, env } = SERVERS[name];
-  const profile = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`, `--cpu-prof-name=${name}-${repeat + 1}.cpuprofile`] : [];
+  // A folder per run: the module loader's thread writes a profile of its own.
+  const profile = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILES, `${name}-${repeat + 1}`)}`] : [];
   const child = spawn(process.execPath, [...profile, '--expose-gc', '--max-old-space-size=4096', '--import', './test/support/register-swc.mjs', file], {
     cwd: root,
     env: { ...process.env, ...env, NODE_OPTIONS: '' },
@@ -62,6 +66,8 @@ type Figures = Record<string, number>;
 
 async function measure(name: string, repeat: number): Promise<Figures> {
   const { base, child } = await startServer(name, repeat);
+  const { only } = SERVERS[name];
+  const scenarios = new Set([...selectedScenarios].filter((scenario) => !only || only.includes(scenario)));
   const figures: Figures = {};
   try {
     // Memory first, on a fresh server: later scenarios leave garbage that a GC during

@@ -53,6 +53,8 @@ export class EventStreamWriter {
   private readyWaiters: Array<() => void> = [];
   private readonly closeListeners: Array<(clientLeft: boolean) => void> = [];
   private commitListener: (() => void) | undefined;
+  /** Whether a compressor added `flush()` (looked up once: a miss on every write costs). */
+  private flushesCompressor = false;
 
   constructor(
     private readonly res: RawResponse,
@@ -128,12 +130,13 @@ export class EventStreamWriter {
     res.setHeader('X-Accel-Buffering', 'no');
     if (options.connectionKeepAlive) res.setHeader('Connection', 'keep-alive');
     res.removeHeader('Content-Length');
+    this.flushesCompressor = typeof res.flush === 'function';
     if (options.retry !== undefined) {
       this.pending = `retry: ${options.retry}\n\n${this.pending}`;
       this.flush();
     } else if (this.pending === '') {
       res.flushHeaders();
-      res.flush?.();
+      if (this.flushesCompressor) res.flush!();
     }
     if (options.keepAlive !== false) this.armKeepAlive(options.keepAlive);
     const listener = this.commitListener;
@@ -163,7 +166,7 @@ export class EventStreamWriter {
     const chunk = this.pending;
     this.pending = '';
     this.writable = this.res.write(chunk) && this.writable;
-    this.res.flush?.();
+    if (this.flushesCompressor) this.res.flush!();
     this.lastWriteAt = Date.now();
   };
 
