@@ -148,7 +148,8 @@ const keys = [...new Set(servers.flatMap((name) => runs[name].flatMap((run) => O
 const medians: Record<string, Figures> = Object.fromEntries(
   servers.map((name) => [name, Object.fromEntries(keys.map((key) => [key, median(runs[name].map((run) => run[key] ?? NaN))]))]),
 );
-const ratio = (name: string, key: string) => (medians.raw && !/complete/.test(key) ? ` (${(medians[name][key] / medians.raw[key]).toFixed(2)})` : '');
+const ratio = (name: string, key: string) =>
+  medians.raw && !/complete/.test(key) && !Number.isNaN(medians[name][key]) ? ` (${(medians[name][key] / medians.raw[key]).toFixed(2)})` : '';
 const format = (value: number, key: string) =>
   Number.isNaN(value)
     ? 'n/a'
