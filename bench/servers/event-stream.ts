@@ -1,10 +1,9 @@
 // This library, on Express or Fastify (ADAPTER=fastify): generators for the burst, the
 // EventHub for fan-out.
-import { Controller, Get, Module, Query } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Controller, Get, Query } from '@nestjs/common';
 import { EventHub, EventStream, EventStreamModule } from '../../lib/index.js';
-import { announce, EventDto, memoryReport, plainEvent, publishSeries } from './common.js';
+import { EventDto, plainEvent, publishSeries } from './common.js';
+import { startNest } from './start-nest.js';
 
 @Controller()
 class BenchController {
@@ -33,19 +32,6 @@ class BenchController {
     publishSeries(Number(count), Number(interval), (k, t) => void this.hub.publish('fanout', { k, t }));
     return 'ok';
   }
-
-  @Get('memory')
-  memory() {
-    return memoryReport();
-  }
 }
 
-@Module({ imports: [EventStreamModule.forRoot({ hub: { maxQueuedEvents: 100 } })], controllers: [BenchController] })
-class BenchModule {}
-
-const app =
-  process.env.ADAPTER === 'fastify'
-    ? await NestFactory.create(BenchModule, new FastifyAdapter(), { logger: false })
-    : await NestFactory.create(BenchModule, { logger: false });
-await app.listen(0, '127.0.0.1');
-announce(app.getHttpServer());
+await startNest([BenchController], [EventStreamModule.forRoot({ hub: { maxQueuedEvents: 100 } })]);

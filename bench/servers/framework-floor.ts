@@ -1,11 +1,9 @@
 // Not a contender: the least a NestJS app holds per idle SSE connection on Express or
 // Fastify (ADAPTER=fastify), a @Res() route that writes the headers and keeps the
 // response. Its memory figure is the floor any SSE layer on that framework starts from.
-import { Controller, Get, Module, Res } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Controller, Get, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { announce, memoryReport } from './common.js';
+import { startNest } from './start-nest.js';
 
 const open = new Set<ServerResponse>();
 
@@ -20,19 +18,6 @@ class FloorController {
     open.add(response);
     response.on('close', () => open.delete(response));
   }
-
-  @Get('memory')
-  memory() {
-    return memoryReport();
-  }
 }
 
-@Module({ controllers: [FloorController] })
-class FloorModule {}
-
-const app =
-  process.env.ADAPTER === 'fastify'
-    ? await NestFactory.create(FloorModule, new FastifyAdapter(), { logger: false })
-    : await NestFactory.create(FloorModule, { logger: false });
-await app.listen(0, '127.0.0.1');
-announce(app.getHttpServer());
+await startNest([FloorController]);

@@ -1,9 +1,9 @@
 // NestJS's own @Sse() on Express: the route returns an Observable.
-import { Controller, Get, Module, Query, Sse, type MessageEvent } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Controller, Get, Query, Sse, type MessageEvent } from '@nestjs/common';
 import { instanceToPlain } from 'class-transformer';
 import { map, Observable, range, Subject } from 'rxjs';
-import { announce, EventDto, memoryReport, plainEvent, publishSeries } from './common.js';
+import { EventDto, plainEvent, publishSeries } from './common.js';
+import { startNest } from './start-nest.js';
 
 const published = new Subject<MessageEvent>();
 
@@ -29,16 +29,6 @@ class BenchController {
     publishSeries(Number(count), Number(interval), (k, t) => published.next({ data: { k, t } }));
     return 'ok';
   }
-
-  @Get('memory')
-  memory() {
-    return memoryReport();
-  }
 }
 
-@Module({ controllers: [BenchController] })
-class BenchModule {}
-
-const app = await NestFactory.create(BenchModule, { logger: false });
-await app.listen(0, '127.0.0.1');
-announce(app.getHttpServer());
+await startNest([BenchController]);
