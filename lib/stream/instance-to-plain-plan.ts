@@ -15,18 +15,28 @@ import { defaultMetadataStorage as storage } from 'class-transformer/cjs/storage
 export function compileInstanceToPlain(options: ClassTransformOptions = {}): (value: object) => unknown {
   const plan = compilePlan(options);
   if (!plan) return (value) => instanceToPlain(value, options);
+  // Classes whose own metadata the plan does not cover: straight to class-transformer,
+  // rather than a plan run cut short each time.
+  const leftToClassTransformer = new WeakSet<object>();
   return (value) => {
+    if (leftToClassTransformer.has(value.constructor)) return instanceToPlain(value, options);
     try {
       return plan(value);
     } catch (error) {
-      if (error === NOT_COVERED) return instanceToPlain(value, options);
+      const { constructor } = value;
+      if (error === NOT_COVERED_BY_CLASS && typeof constructor === 'function' && constructor !== Object && constructor !== Array) {
+        leftToClassTransformer.add(constructor);
+      }
+      if (error === NOT_COVERED || error === NOT_COVERED_BY_CLASS) return instanceToPlain(value, options);
       throw error;
     }
   };
 }
 
-/** Thrown by a plan for a value it does not cover. */
+/** Thrown by a plan for a value it does not cover (a Map, a promise …). */
 export const NOT_COVERED = Symbol('not covered by the plan');
+/** Thrown by a plan for a class whose metadata it does not cover (`@Transform` …). */
+export const NOT_COVERED_BY_CLASS = Symbol('class not covered by the plan');
 
 /** The plan for these options, or undefined if they are not covered. */
 export function compilePlan(options: ClassTransformOptions): ((value: object) => unknown) | undefined {
@@ -85,7 +95,7 @@ export function compilePlan(options: ClassTransformOptions): ((value: object) =>
   };
 
   const setProperty = (plain: Record<string, unknown>, value: Record<string, unknown>, property: PropertyPlan): void => {
-    if (!property.covered) throw NOT_COVERED;
+    if (!property.covered) throw NOT_COVERED_BY_CLASS;
     const item = value[property.key];
     if (typeof item === 'function') throw NOT_COVERED; // class-transformer calls it
     const { type } = property;

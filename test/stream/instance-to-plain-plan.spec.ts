@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { describe, expect, it } from '@jest/globals';
 import { Exclude, Expose, instanceToPlain, Transform, Type, type ClassTransformOptions } from 'class-transformer';
 import fc from 'fast-check';
-import { compileInstanceToPlain, compilePlan, NOT_COVERED } from '../../lib/stream/instance-to-plain-plan.js';
+import { compileInstanceToPlain, compilePlan, NOT_COVERED, NOT_COVERED_BY_CLASS } from '../../lib/stream/instance-to-plain-plan.js';
 
 // DTOs with every kind of metadata the plan compiles: @Expose (renamed, in groups,
 // one way only, on a getter), @Exclude (one way only, class-wide), @Type (classes,
@@ -181,30 +181,31 @@ class DiscriminatedDto {
 }
 
 class MapDto {
-  @Type(() => Map) counts = new Map([['a', 1]]);
+  @Type(() => Map) counts: Map<string, number> = new Map([['a', 1]]);
 }
 
-const NOT_COVERED_VALUES: Array<[string, () => object]> = [
-  ['@Transform', () => new TransformedDto()],
-  ['a discriminator', () => new DiscriminatedDto()],
-  ['a Map', () => new MapDto()],
-  ['a Map in an array', () => [new Map([['a', 1]])]],
-  ['a Set', () => ({ set: new Set([1, 2]) })],
-  ['a Buffer', () => ({ bytes: Buffer.from('hi') })],
-  ['a promise', () => ({ later: Promise.resolve(1) })],
-  ['a method-valued property', () => ({ now: () => 5 })],
-  ['a constructor property that is not a class', () => ({ inner: { constructor: 'x' } })],
+// With the reason the plan gives: the class's metadata, or a value.
+const NOT_COVERED_VALUES: Array<[string, () => object, symbol]> = [
+  ['@Transform', () => new TransformedDto(), NOT_COVERED_BY_CLASS],
+  ['a discriminator', () => new DiscriminatedDto(), NOT_COVERED_BY_CLASS],
+  ['a Map', () => new MapDto(), NOT_COVERED_BY_CLASS],
+  ['a Map in an array', () => [new Map([['a', 1]])], NOT_COVERED],
+  ['a Set', () => ({ set: new Set([1, 2]) }), NOT_COVERED],
+  ['a Buffer', () => ({ bytes: Buffer.from('hi') }), NOT_COVERED],
+  ['a promise', () => ({ later: Promise.resolve(1) }), NOT_COVERED],
+  ['a method-valued property', () => ({ now: () => 5 }), NOT_COVERED],
+  ['a constructor property that is not a class', () => ({ inner: { constructor: 'x' } }), NOT_COVERED],
 ];
 
 describe('compileInstanceToPlain', () => {
-  it.each(NOT_COVERED_VALUES)('leaves %s to class-transformer, with the same JSON', (_, make) => {
+  it.each(NOT_COVERED_VALUES)('leaves %s to class-transformer, with the same JSON', (_, make, reason) => {
     let planError: unknown;
     try {
       compilePlan({})!(make());
     } catch (error) {
       planError = error;
     }
-    expect(planError).toBe(NOT_COVERED);
+    expect(planError).toBe(reason);
     expect(outcome(() => compileInstanceToPlain({})(make()))).toBe(outcome(() => instanceToPlain(make())));
   });
 
@@ -216,6 +217,25 @@ describe('compileInstanceToPlain', () => {
       expect(JSON.stringify(compileInstanceToPlain(options)(user))).toBe(JSON.stringify(instanceToPlain(user, options)));
     },
   );
+
+  it('sends a class whose metadata it does not cover straight to class-transformer after its first value', () => {
+    let typeCalls = 0;
+    class PartlyCovered {
+      @Type(() => {
+        typeCalls++;
+        return Date;
+      })
+      at = new Date(0);
+      @Transform(({ value }) => (value as number) + 1) n = 1;
+    }
+    const toPlain = compileInstanceToPlain({});
+    expect(toPlain(new PartlyCovered())).toEqual(instanceToPlain(new PartlyCovered()));
+    typeCalls = 0;
+    expect(toPlain(new PartlyCovered())).toEqual({ at: new Date(0), n: 2 });
+    expect(typeCalls).toBe(1); // class-transformer's call only, no plan run before it
+    expect(JSON.stringify(toPlain({ plain: true, inner: new PartlyCovered() }))).toBe('{"plain":true,"inner":{"at":"1970-01-01T00:00:00.000Z","n":2}}');
+    expect(compilePlan({})!({ plain: 1 })).toEqual({ plain: 1 });
+  });
 
   it('lets an error of a getter through, as class-transformer does', () => {
     class Failing {
