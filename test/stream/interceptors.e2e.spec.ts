@@ -29,7 +29,7 @@ const freshProbe = () => ({
 let probe = freshProbe();
 
 /**
- * The interceptors of NestJS's documentation, applied globally: a 20 ms request timeout
+ * The interceptors of NestJS's documentation, applied globally: a 200 ms request timeout
  * (answering 408), a response mapper, and a tap that reports how the chain ended.
  */
 @Injectable()
@@ -38,7 +38,7 @@ class TimeoutLoggingInterceptor implements NestInterceptor {
     const handled = next.handle();
     probe.chain = new WeakRef(handled);
     return handled.pipe(
-      timeout(20),
+      timeout(200),
       catchError((error: unknown) => throwError(() => (error instanceof TimeoutError ? new RequestTimeoutException() : error))),
       map((data) => ({ data })),
       tap({ complete: () => probe.chainCompleted.resolve(), error: (error: unknown) => probe.chainFailed.resolve(error) }),
