@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { describe, expect, it, jest } from '@jest/globals';
+import { Exclude, Expose } from 'class-transformer';
+
+// A bundle with a second copy of class-transformer: the decorators write to one metadata
+// storage, the plan would read another (here, one that holds nothing).
+jest.unstable_mockModule('class-transformer/cjs/storage.js', () => ({
+  defaultMetadataStorage: { findExcludeMetadata: () => undefined },
+}));
+const { compileInstanceToPlain, compilePlan } = await import('../../lib/stream/instance-to-plain-plan.js');
+
+class AccountDto {
+  @Expose() name = 'ada';
+  @Exclude() password = 'secret';
+}
+
+describe('compileInstanceToPlain with a metadata storage the decorators do not write to', () => {
+  it('compiles no plan, and class-transformer still hides what @Exclude hides', () => {
+    expect(compilePlan({})).toBeUndefined();
+    expect(compileInstanceToPlain({})(new AccountDto())).toEqual({ name: 'ada' });
+  });
+});
