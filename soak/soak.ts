@@ -1,7 +1,8 @@
-// npm run soak: connect → receive → abort, thousands of times, against generator and
-// Observable routes, and clients that abort during a slow guard or interceptor; then
-// checks that nothing is left behind: heap back near its baseline, no handle, timer or
-// listener more than before, every generator's `finally` run, every Observable torn down.
+// npm run soak: connect → receive → abort, thousands of times, against generator,
+// Observable and EventHub routes, and clients that abort during a slow guard or
+// interceptor; then checks that nothing is left behind: heap back near its baseline, no
+// handle, timer or listener more than before, every generator's `finally` run, every
+// Observable torn down, every hub subscription freed.
 import 'reflect-metadata';
 import {
   Controller,
@@ -20,7 +21,7 @@ import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { from, interval, map, Observable, switchMap } from 'rxjs';
-import { EventStream } from '../lib/index.js';
+import { EventHub, EventStream, EventStreamModule } from '../lib/index.js';
 
 const CYCLES = Number(process.env.SOAK_CYCLES ?? 10_000);
 const SETUP_ABORTS = Number(process.env.SOAK_SETUP_ABORTS ?? 1_000);
@@ -46,6 +47,14 @@ class SlowInterceptor implements NestInterceptor {
 
 @Controller()
 class SoakController {
+  constructor(private readonly hub: EventHub) {}
+
+  @Get('hub')
+  @EventStream()
+  subscribe() {
+    return this.hub.subscribe('soak');
+  }
+
   @Get('generator')
   @EventStream()
   async *generator() {
@@ -90,7 +99,7 @@ class SoakController {
   }
 }
 
-@Module({ controllers: [SoakController], providers: [SlowInterceptor] })
+@Module({ imports: [EventStreamModule.forRoot()], controllers: [SoakController], providers: [SlowInterceptor] })
 class SoakModule {}
 
 /** One client: connects, waits for the first event (or `abortAfterMs`), then aborts. */
@@ -117,7 +126,8 @@ async function run(url: string, total: number, next: (i: number) => Promise<void
 
 /** Waits (up to 5 s) for in-flight work to wind down: guards still sleeping, sockets closing. */
 async function settle(done: () => boolean): Promise<void> {
-  const allSettled = () => counts.generatorsStarted === counts.generatorsFinished && counts.subscribed === counts.tornDown && done();
+  const allSettled = () =>
+    counts.generatorsStarted === counts.generatorsFinished && counts.subscribed === counts.tornDown && hub.subscriberCount === 0 && done();
   for (let i = 0; i < 100 && !allSettled(); i++) await sleep(50);
   for (let i = 0; i < 3; i++) {
     gc!();
@@ -145,21 +155,25 @@ const app =
 await app.listen(0, '127.0.0.1');
 const server = app.getHttpServer() as Server;
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-const paths = ['/generator', '/observable'];
+const paths = ['/generator', '/observable', '/hub'];
+const hub = app.get(EventHub);
+let published = 0;
+const publisher = setInterval(() => void hub.publish('soak', { tick: published++ }), 5);
 const idle = JSON.stringify(resources());
 const isIdle = () => JSON.stringify(resources()) === idle;
 
 // Warm up, so that lazily built things (route caches, JIT) count in the baseline.
 const abortDuringSetup = (i: number) => cycle(url, i % 2 ? '/slow-guard' : '/slow-interceptor', 5 + (i % 10));
-await run(url, 2_000, (i) => cycle(url, paths[i % 2]));
+await run(url, 2_000, (i) => cycle(url, paths[i % paths.length]));
 await run(url, 200, abortDuringSetup);
 await settle(isIdle);
 const baseline = { heap: process.memoryUsage().heapUsed, resources: resources(), listeners: listeners() };
 
-await run(url, CYCLES, (i) => cycle(url, paths[i % 2]));
+await run(url, CYCLES, (i) => cycle(url, paths[i % paths.length]));
 await run(url, SETUP_ABORTS, abortDuringSetup);
 await settle(isIdle);
 const after = { heap: process.memoryUsage().heapUsed, resources: resources(), listeners: listeners() };
+clearInterval(publisher);
 
 const heapGrowth = (after.heap - baseline.heap) / baseline.heap;
 const checks: Array<[string, boolean, string]> = [
@@ -168,6 +182,7 @@ const checks: Array<[string, boolean, string]> = [
   ['no listener left', after.listeners === baseline.listeners, `server and process listeners ${baseline.listeners} → ${after.listeners}`],
   ['every generator finished', counts.generatorsStarted === counts.generatorsFinished, `${counts.generatorsFinished}/${counts.generatorsStarted}`],
   ['every Observable torn down', counts.subscribed === counts.tornDown, `${counts.tornDown}/${counts.subscribed}`],
+  ['every hub subscription freed', hub.subscriberCount === 0, `${hub.subscriberCount} left, ${published} events published`],
 ];
 await app.close();
 console.log(`soak (${process.env.ADAPTER ?? 'express'}): ${CYCLES} connect → receive → abort cycles, ${SETUP_ABORTS} aborts during setup, ${((performance.now() - started) / 1000).toFixed(1)} s`);

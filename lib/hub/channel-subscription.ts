@@ -1,3 +1,4 @@
+import { PUSH_EVENTS, type PushSource } from '../sse/push-source.js';
 import type { ServerSentEvent } from '../sse/server-sent-event.js';
 import { compareEventIds } from './event-id.js';
 
@@ -17,9 +18,11 @@ const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
  * Live events that arrive while the history is read are held, then those the replay
  * already gave are dropped: nothing falls between the two, nothing comes twice.
  */
-export class ChannelSubscription implements AsyncIterableIterator<ServerSentEvent> {
+export class ChannelSubscription implements AsyncIterableIterator<ServerSentEvent>, PushSource<ServerSentEvent> {
   private readonly queue: ServerSentEvent[] = [];
   private pending: PendingNext | undefined;
+  private sink: ((event: ServerSentEvent) => boolean) | undefined;
+  private wake: (() => void) | undefined;
   private failure: { error: unknown } | undefined;
   private ended = false;
   private held: Array<[string, ServerSentEvent]> | undefined = [];
@@ -55,6 +58,10 @@ export class ChannelSubscription implements AsyncIterableIterator<ServerSentEven
 
   push(event: ServerSentEvent): void {
     if (this.ended) return;
+    if (this.sink) {
+      if (!this.sink(event)) this.wakeConsumer();
+      return;
+    }
     if (this.pending) return this.settle().resolve({ value: event, done: false });
     if (this.queue.length >= this.maxQueued) return this.end();
     this.queue.push(event);
@@ -89,17 +96,32 @@ export class ChannelSubscription implements AsyncIterableIterator<ServerSentEven
     return this;
   }
 
+  [PUSH_EVENTS](sink: (event: ServerSentEvent) => boolean, wake: () => void): void {
+    if (this.queue.length > 0 || this.ended) return wake();
+    this.sink = sink;
+    this.wake = wake;
+  }
+
   /** Ends the iteration after what is queued; idempotent. */
   end(): void {
     if (this.ended) return;
     this.ended = true;
     this.onEnd(this);
+    this.wakeConsumer();
     if (!this.pending) return;
     // Nothing is queued while a next() is pending.
     const { resolve, reject } = this.settle();
     if (!this.failure) return resolve(DONE);
     reject(this.failure.error);
     this.failure = undefined;
+  }
+
+  /** The pushed-to consumer goes back to next(). */
+  private wakeConsumer(): void {
+    const { wake } = this;
+    this.sink = undefined;
+    this.wake = undefined;
+    wake?.();
   }
 
   private settle(): PendingNext {

@@ -1,5 +1,6 @@
 import type { Subscription } from 'rxjs';
 import type { EventEncoder } from '../sse/event-encoder.js';
+import { PUSH_EVENTS, type PushSource } from '../sse/push-source.js';
 import { closeEventSource, type EventSource } from './event-source.js';
 import type { EventStreamWriter } from './event-stream-writer.js';
 
@@ -46,8 +47,35 @@ function pipeIterator(
     closed = true;
     closeEventSource(source);
   };
+  // A source that can push (the hub's subscriptions) feeds the writer straight from the
+  // publisher's loop while the socket takes writes; the loop below takes over otherwise.
+  const pushSource = PUSH_EVENTS in iterator ? (iterator as PushSource<unknown>) : undefined;
+  let pushFailure: { error: unknown } | undefined;
+  let pushBlocked = false;
+  const sink = (value: unknown): boolean => {
+    if (closed || writer.isClosed) return false;
+    try {
+      pushBlocked = !writer.send(encode(value));
+    } catch (error) {
+      pushFailure = { error };
+      return false;
+    }
+    return !pushBlocked;
+  };
   const finished = (async () => {
     for (;;) {
+      if (pushSource) {
+        await new Promise<void>((wake) => pushSource[PUSH_EVENTS](sink, wake));
+        if (pushFailure) {
+          close();
+          throw pushFailure.error;
+        }
+        if (closed || writer.isClosed) return close();
+        if (pushBlocked) {
+          pushBlocked = false;
+          await writer.ready();
+        }
+      }
       let step: IteratorResult<unknown>;
       try {
         // A sync iterator's items are taken without a microtask each; `ready()` below
