@@ -8,7 +8,9 @@ const NEWLINE = 0x0a;
 const STALL_MS = 5_000;
 
 function get(url: string): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => request(url, { agent }, resolve).on('error', reject).end());
+  return new Promise((resolve, reject) =>
+    request(url, { agent }, resolve).on('error', reject).end(),
+  );
 }
 
 export async function getText(url: string): Promise<string> {
@@ -19,7 +21,10 @@ export async function getText(url: string): Promise<string> {
 }
 
 /** Counts the frames ("\n\n") of a stream until it ends; `onChunk` may pause it. */
-export async function countFrames(url: string, onChunk?: (response: IncomingMessage) => void): Promise<{ frames: number; bytes: number }> {
+export async function countFrames(
+  url: string,
+  onChunk?: (response: IncomingMessage) => void,
+): Promise<{ frames: number; bytes: number }> {
   const response = await get(url);
   let frames = 0;
   let bytes = 0;
@@ -45,7 +50,12 @@ export interface FanOutResult {
 }
 
 /** Opens `clients` idle streams, has the server publish `count` events, and times each delivery. */
-export async function fanOut(base: string, clients: number, count: number, intervalMs: number): Promise<FanOutResult> {
+export async function fanOut(
+  base: string,
+  clients: number,
+  count: number,
+  intervalMs: number,
+): Promise<FanOutResult> {
   const latencies: number[] = [];
   const received = new Array<number>(clients).fill(0);
   let open = 0;
@@ -103,7 +113,11 @@ export async function fanOut(base: string, clients: number, count: number, inter
 export async function openIdle(base: string, clients: number): Promise<IncomingMessage[]> {
   const responses: IncomingMessage[] = [];
   for (let start = 0; start < clients; start += 500) {
-    responses.push(...(await Promise.all(Array.from({ length: Math.min(500, clients - start) }, () => get(`${base}/subscribe`)))));
+    responses.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(500, clients - start) }, () => get(`${base}/subscribe`)),
+      )),
+    );
   }
   return responses;
 }

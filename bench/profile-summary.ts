@@ -14,7 +14,10 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { top: { type: 'string', default: '25' } },
+});
 for (const path of positionals) {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -22,14 +25,18 @@ for (const path of positionals) {
   let total = 0;
   profile.samples.forEach((id, i) => {
     const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
-    const file = url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*\/(lib|bench)\//, '$1/');
+    const file = url
+      .replace(/^.*\/node_modules\//, '')
+      .replace(/^file:\/\/.*\/(lib|bench)\//, '$1/');
     const key = `${functionName || '(anonymous)'} ${file}${url ? `:${lineNumber + 1}` : ''}`;
     const delta = profile.timeDeltas[i] ?? 0;
     selfTime.set(key, (selfTime.get(key) ?? 0) + delta);
     total += delta;
   });
   console.log(`${path}: ${(total / 1e6).toFixed(1)} s sampled`);
-  for (const [key, time] of [...selfTime].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))) {
+  for (const [key, time] of [...selfTime]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, Number(values.top))) {
     console.log(`${((100 * time) / total).toFixed(1).padStart(5)} %  ${key}`);
   }
 }

@@ -15,7 +15,11 @@ const root = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
   options: {
     repeats: { type: 'string', default: '3' },
-    servers: { type: 'string', default: 'raw,nest-sse,better-sse,event-stream-express,event-stream-fastify,floor-express,floor-fastify' },
+    servers: {
+      type: 'string',
+      default:
+        'raw,nest-sse,better-sse,event-stream-express,event-stream-fastify,floor-express,floor-fastify',
+    },
     scenarios: { type: 'string', default: 'burst,fanout,memory,stalled' },
     events: { type: 'string', default: '200000' },
     fanout: { type: 'string', default: '1000,10000' },
@@ -31,8 +35,16 @@ const SERVERS: Record<string, { file: string; env?: Record<string, string>; only
   'better-sse': { file: 'bench/servers/better-sse.ts' },
   'event-stream-express': { file: 'bench/servers/event-stream.ts', env: { ADAPTER: 'express' } },
   'event-stream-fastify': { file: 'bench/servers/event-stream.ts', env: { ADAPTER: 'fastify' } },
-  'floor-express': { file: 'bench/servers/framework-floor.ts', env: { ADAPTER: 'express' }, only: ['memory'] },
-  'floor-fastify': { file: 'bench/servers/framework-floor.ts', env: { ADAPTER: 'fastify' }, only: ['memory'] },
+  'floor-express': {
+    file: 'bench/servers/framework-floor.ts',
+    env: { ADAPTER: 'express' },
+    only: ['memory'],
+  },
+  'floor-fastify': {
+    file: 'bench/servers/framework-floor.ts',
+    env: { ADAPTER: 'fastify' },
+    only: ['memory'],
+  },
 };
 const servers = args.servers.split(',');
 const selectedScenarios = new Set(args.scenarios.split(','));
@@ -41,33 +53,58 @@ const FANOUT = args.fanout.split(',').map(Number);
 
 const PROFILES = join(root, 'bench/results/profiles');
 
-async function startServer(name: string, repeat: number): Promise<{ base: string; child: ChildProcess }> {
+async function startServer(
+  name: string,
+  repeat: number,
+): Promise<{ base: string; child: ChildProcess }> {
   const { file, env } = SERVERS[name];
   // A folder per run: the module loader's thread writes a profile of its own.
-  const profile = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILES, `${name}-${repeat + 1}`)}`] : [];
-  const child = spawn(process.execPath, [...profile, '--expose-gc', '--max-old-space-size=4096', '--import', './test/support/register-swc.mjs', file], {
-    cwd: root,
-    env: { ...process.env, ...env, NODE_OPTIONS: '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const profile = args.profile
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILES, `${name}-${repeat + 1}`)}`]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [
+      ...profile,
+      '--expose-gc',
+      '--max-old-space-size=4096',
+      '--import',
+      './test/support/register-swc.mjs',
+      file,
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, ...env, NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   child.on('exit', (code, signal) => {
     if (code !== null && code !== 0) process.stderr.write(`${name} exited with ${code}\n`);
-    else if (signal && signal !== 'SIGTERM') process.stderr.write(`${name} was killed by ${signal}\n`);
+    else if (signal && signal !== 'SIGTERM')
+      process.stderr.write(`${name} was killed by ${signal}\n`);
   });
-  const [line] = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next().then((r) => [r.value as string]);
+  const [line] = await createInterface({ input: child.stdout! })
+    [Symbol.asyncIterator]()
+    .next()
+    .then((r) => [r.value as string]);
   return { base: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`, child };
 }
 
-const memory = async (base: string) => JSON.parse(await getText(`${base}/memory`)) as { heapUsed: number; rss: number };
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const memory = async (base: string) =>
+  JSON.parse(await getText(`${base}/memory`)) as { heapUsed: number; rss: number };
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 type Figures = Record<string, number>;
 
 async function measure(name: string, repeat: number): Promise<Figures> {
   const { base, child } = await startServer(name, repeat);
   const { only } = SERVERS[name];
-  const scenarios = new Set([...selectedScenarios].filter((scenario) => !only || only.includes(scenario)));
+  const scenarios = new Set(
+    [...selectedScenarios].filter((scenario) => !only || only.includes(scenario)),
+  );
   const figures: Figures = {};
   try {
     // Memory first, on a fresh server: later scenarios leave garbage that a GC during
@@ -90,7 +127,8 @@ async function measure(name: string, repeat: number): Promise<Figures> {
         const { frames, bytes } = await countFrames(`${base}/burst/${kind}?n=${EVENTS}`);
         const seconds = (performance.now() - started) / 1000;
         // A server may add a frame of its own (a retry: line, a comment) to the events.
-        if (frames < EVENTS) throw new Error(`${name} burst ${kind}: ${frames} of ${EVENTS} events`);
+        if (frames < EVENTS)
+          throw new Error(`${name} burst ${kind}: ${frames} of ${EVENTS} events`);
         figures[`burst ${kind} events/s`] = EVENTS / seconds;
         figures[`burst ${kind} MB/s`] = bytes / seconds / 1e6;
       }
@@ -149,10 +187,15 @@ for (let repeat = 0; repeat < Number(args.repeats); repeat++) {
 
 const keys = [...new Set(servers.flatMap((name) => runs[name].flatMap((run) => Object.keys(run))))];
 const medians: Record<string, Figures> = Object.fromEntries(
-  servers.map((name) => [name, Object.fromEntries(keys.map((key) => [key, median(runs[name].map((run) => run[key] ?? NaN))]))]),
+  servers.map((name) => [
+    name,
+    Object.fromEntries(keys.map((key) => [key, median(runs[name].map((run) => run[key] ?? NaN))])),
+  ]),
 );
 const ratio = (name: string, key: string) =>
-  medians.raw && !/complete/.test(key) && !Number.isNaN(medians[name][key]) ? ` (${(medians[name][key] / medians.raw[key]).toFixed(2)})` : '';
+  medians.raw && !/complete/.test(key) && !Number.isNaN(medians[name][key])
+    ? ` (${(medians[name][key] / medians.raw[key]).toFixed(2)})`
+    : '';
 const format = (value: number, key: string) =>
   Number.isNaN(value)
     ? 'n/a'
@@ -164,11 +207,16 @@ const format = (value: number, key: string) =>
         ? Math.round(value).toLocaleString('en')
         : value.toFixed(/MB|KB/.test(key) ? 1 : 2);
 const header = `| scenario | ${servers.join(' | ')} |\n|---|${servers.map(() => '---').join('|')}|`;
-const rows = keys.map((key) => `| ${key} | ${servers.map((name) => `${format(medians[name][key], key)}${ratio(name, key)}`).join(' | ')} |`);
+const rows = keys.map(
+  (key) =>
+    `| ${key} | ${servers.map((name) => `${format(medians[name][key], key)}${ratio(name, key)}`).join(' | ')} |`,
+);
 const table = [header, ...rows].join('\n');
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
 const stamp = new Date().toISOString();
-console.log(`\n${stamp} · ${machine} · medians of ${args.repeats} · ratios to raw node:http in brackets\n\n${table}\n`);
+console.log(
+  `\n${stamp} · ${machine} · medians of ${args.repeats} · ratios to raw node:http in brackets\n\n${table}\n`,
+);
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 const file = join(root, 'bench', 'results', stamp.replace(/[:.]/g, '-'));
 writeFileSync(`${file}.json`, JSON.stringify({ stamp, machine, args, runs, medians }, null, 2));

@@ -12,7 +12,10 @@ import { assertStreamOptions } from './stream/stream-settings.js';
 @Module({})
 export class EventStreamModule {
   static forRoot(options: EventStreamModuleOptions = {}): DynamicModule {
-    return EventStreamModule.withOptions({ provide: EVENT_STREAM_MODULE_OPTIONS, useValue: checked(options) });
+    return EventStreamModule.withOptions({
+      provide: EVENT_STREAM_MODULE_OPTIONS,
+      useValue: checked(options),
+    });
   }
 
   static forRootAsync(options: EventStreamModuleAsyncOptions): DynamicModule {

@@ -9,7 +9,12 @@ export async function createApp(options: { logger?: false } = {}): Promise<INest
   const app = await NestFactory.create(AppModule, options);
   app.useGlobalPipes(new ValidationPipe({ transform: true }));
   app.enableShutdownHooks();
-  const config = new DocumentBuilder().setTitle('nestjs-event-stream sample').setVersion('1').build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), { jsonDocumentUrl: 'docs-json' });
+  const config = new DocumentBuilder()
+    .setTitle('nestjs-event-stream sample')
+    .setVersion('1')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), {
+    jsonDocumentUrl: 'docs-json',
+  });
   return app;
 }

@@ -2,7 +2,9 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Exclude, Expose } from 'class-transformer';
 
 export class TickDto {
-  @ApiProperty({ description: 'Ticks published since the server started; a gap shows a lost event.' })
+  @ApiProperty({
+    description: 'Ticks published since the server started; a gap shows a lost event.',
+  })
   @Expose()
   seq!: number;
 

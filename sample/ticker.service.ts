@@ -1,4 +1,8 @@
-import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { EventHub } from 'nestjs-event-stream';
 
 /** Publishes a price tick to the hub's `ticker` channel every TICK_MS (default 1000) ms. */
@@ -20,6 +24,12 @@ export class TickerService implements OnApplicationBootstrap, OnApplicationShutd
   private tick(): Promise<string> {
     const seq = ++this.seq;
     const price = Math.round((100 + Math.sin(seq / 5) * 10) * 100) / 100;
-    return this.hub.publish('ticker', { seq, symbol: 'NEST', price, at: new Date().toISOString(), source: 'feed-7' });
+    return this.hub.publish('ticker', {
+      seq,
+      symbol: 'NEST',
+      price,
+      at: new Date().toISOString(),
+      source: 'feed-7',
+    });
   }
 }

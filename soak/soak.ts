@@ -99,7 +99,11 @@ class SoakController {
   }
 }
 
-@Module({ imports: [EventStreamModule.forRoot()], controllers: [SoakController], providers: [SlowInterceptor] })
+@Module({
+  imports: [EventStreamModule.forRoot()],
+  controllers: [SoakController],
+  providers: [SlowInterceptor],
+})
 class SoakModule {}
 
 /** One client: connects, waits for the first event (or `abortAfterMs`), then aborts. */
@@ -127,7 +131,10 @@ async function run(url: string, total: number, next: (i: number) => Promise<void
 /** Waits (up to 5 s) for in-flight work to wind down: guards still sleeping, sockets closing. */
 async function settle(done: () => boolean): Promise<void> {
   const allSettled = () =>
-    counts.generatorsStarted === counts.generatorsFinished && counts.subscribed === counts.tornDown && hub.subscriberCount === 0 && done();
+    counts.generatorsStarted === counts.generatorsFinished &&
+    counts.subscribed === counts.tornDown &&
+    hub.subscriberCount === 0 &&
+    done();
   for (let i = 0; i < 100 && !allSettled(); i++) await sleep(50);
   for (let i = 0; i < 3; i++) {
     gc!();
@@ -137,7 +144,8 @@ async function settle(done: () => boolean): Promise<void> {
 
 /** Listeners on the server and on the process: a leak per connection would show here. */
 function listeners(): number {
-  const on = (emitter: NodeJS.EventEmitter) => emitter.eventNames().reduce((sum, name) => sum + emitter.listenerCount(name), 0);
+  const on = (emitter: NodeJS.EventEmitter) =>
+    emitter.eventNames().reduce((sum, name) => sum + emitter.listenerCount(name), 0);
   return on(server) + on(process);
 }
 
@@ -163,28 +171,64 @@ const idle = JSON.stringify(resources());
 const isIdle = () => JSON.stringify(resources()) === idle;
 
 // Warm up, so that lazily built things (route caches, JIT) count in the baseline.
-const abortDuringSetup = (i: number) => cycle(url, i % 2 ? '/slow-guard' : '/slow-interceptor', 5 + (i % 10));
+const abortDuringSetup = (i: number) =>
+  cycle(url, i % 2 ? '/slow-guard' : '/slow-interceptor', 5 + (i % 10));
 await run(url, 2_000, (i) => cycle(url, paths[i % paths.length]));
 await run(url, 200, abortDuringSetup);
 await settle(isIdle);
-const baseline = { heap: process.memoryUsage().heapUsed, resources: resources(), listeners: listeners() };
+const baseline = {
+  heap: process.memoryUsage().heapUsed,
+  resources: resources(),
+  listeners: listeners(),
+};
 
 await run(url, CYCLES, (i) => cycle(url, paths[i % paths.length]));
 await run(url, SETUP_ABORTS, abortDuringSetup);
 await settle(isIdle);
-const after = { heap: process.memoryUsage().heapUsed, resources: resources(), listeners: listeners() };
+const after = {
+  heap: process.memoryUsage().heapUsed,
+  resources: resources(),
+  listeners: listeners(),
+};
 clearInterval(publisher);
 
 const heapGrowth = (after.heap - baseline.heap) / baseline.heap;
 const checks: Array<[string, boolean, string]> = [
-  ['heap within 5% of baseline', heapGrowth <= 0.05, `${(baseline.heap / 1e6).toFixed(1)} MB → ${(after.heap / 1e6).toFixed(1)} MB (${(heapGrowth * 100).toFixed(2)}%)`],
-  ['no handle or timer left', JSON.stringify(after.resources) === JSON.stringify(baseline.resources), `${JSON.stringify(baseline.resources)} → ${JSON.stringify(after.resources)}`],
-  ['no listener left', after.listeners === baseline.listeners, `server and process listeners ${baseline.listeners} → ${after.listeners}`],
-  ['every generator finished', counts.generatorsStarted === counts.generatorsFinished, `${counts.generatorsFinished}/${counts.generatorsStarted}`],
-  ['every Observable torn down', counts.subscribed === counts.tornDown, `${counts.tornDown}/${counts.subscribed}`],
-  ['every hub subscription freed', hub.subscriberCount === 0, `${hub.subscriberCount} left, ${published} events published`],
+  [
+    'heap within 5% of baseline',
+    heapGrowth <= 0.05,
+    `${(baseline.heap / 1e6).toFixed(1)} MB → ${(after.heap / 1e6).toFixed(1)} MB (${(heapGrowth * 100).toFixed(2)}%)`,
+  ],
+  [
+    'no handle or timer left',
+    JSON.stringify(after.resources) === JSON.stringify(baseline.resources),
+    `${JSON.stringify(baseline.resources)} → ${JSON.stringify(after.resources)}`,
+  ],
+  [
+    'no listener left',
+    after.listeners === baseline.listeners,
+    `server and process listeners ${baseline.listeners} → ${after.listeners}`,
+  ],
+  [
+    'every generator finished',
+    counts.generatorsStarted === counts.generatorsFinished,
+    `${counts.generatorsFinished}/${counts.generatorsStarted}`,
+  ],
+  [
+    'every Observable torn down',
+    counts.subscribed === counts.tornDown,
+    `${counts.tornDown}/${counts.subscribed}`,
+  ],
+  [
+    'every hub subscription freed',
+    hub.subscriberCount === 0,
+    `${hub.subscriberCount} left, ${published} events published`,
+  ],
 ];
 await app.close();
-console.log(`soak (${process.env.ADAPTER ?? 'express'}): ${CYCLES} connect → receive → abort cycles, ${SETUP_ABORTS} aborts during setup, ${((performance.now() - started) / 1000).toFixed(1)} s`);
-for (const [name, ok, figures] of checks) console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${figures}`);
+console.log(
+  `soak (${process.env.ADAPTER ?? 'express'}): ${CYCLES} connect → receive → abort cycles, ${SETUP_ABORTS} aborts during setup, ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);
+for (const [name, ok, figures] of checks)
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${figures}`);
 process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1;

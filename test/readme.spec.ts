@@ -6,11 +6,16 @@ const root = resolve(import.meta.dirname, '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 
 // A code block right after `<!-- path -->` must be that file, line for line.
-const embedded = [...readme.matchAll(/<!-- (\S+) -->\n```\w*\n([\s\S]*?)```/g)].map(([, path, code]) => [path, code]);
+const embedded = [...readme.matchAll(/<!-- (\S+) -->\n```\w*\n([\s\S]*?)```/g)].map(
+  ([, path, code]) => [path, code],
+);
 
 describe('README', () => {
   it('embeds the sample files it names', () => {
-    expect(embedded.map(([path]) => path)).toEqual(['sample/ticker.controller.ts', 'sample/chat.controller.ts']);
+    expect(embedded.map(([path]) => path)).toEqual([
+      'sample/ticker.controller.ts',
+      'sample/chat.controller.ts',
+    ]);
   });
 
   it.each(embedded)('shows %s as it is', (path, code) => {

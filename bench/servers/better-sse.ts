@@ -17,7 +17,9 @@ app.get('/burst/:kind', async (req, res) => {
 });
 app.get('/subscribe', async (req, res) => channel.register(await createSession(req, res)));
 app.get('/publish', (req, res) => {
-  publishSeries(param(req.url, 'count', 50), param(req.url, 'interval', 20), (k, t) => channel.broadcast({ k, t }));
+  publishSeries(param(req.url, 'count', 50), param(req.url, 'interval', 20), (k, t) =>
+    channel.broadcast({ k, t }),
+  );
   res.end('ok');
 });
 app.get('/memory', (_req, res) => res.json(memoryReport()));

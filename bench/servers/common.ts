@@ -24,7 +24,11 @@ export class EventDto {
 export const now = () => performance.timeOrigin + performance.now();
 
 /** Calls `publish(k)` `count` times, `intervalMs` apart, with the time of each call. */
-export function publishSeries(count: number, intervalMs: number, publish: (k: number, t: number) => void): void {
+export function publishSeries(
+  count: number,
+  intervalMs: number,
+  publish: (k: number, t: number) => void,
+): void {
   let k = 0;
   const timer = setInterval(() => {
     publish(k, now());

@@ -29,7 +29,11 @@ class BenchController {
 
   @Get('publish')
   publish(@Query('count') count = '50', @Query('interval') interval = '20'): string {
-    publishSeries(Number(count), Number(interval), (k, t) => void this.hub.publish('fanout', { k, t }));
+    publishSeries(
+      Number(count),
+      Number(interval),
+      (k, t) => void this.hub.publish('fanout', { k, t }),
+    );
     return 'ok';
   }
 }

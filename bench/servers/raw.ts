@@ -4,7 +4,11 @@ import { instanceToPlain } from 'class-transformer';
 import { announce, EventDto, memoryReport, param, plainEvent, publishSeries } from './common.js';
 
 const subscribers = new Set<ServerResponse>();
-const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' };
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+};
 
 const server = createServer(async (req, res) => {
   const path = new URL(req.url!, 'http://x').pathname;
@@ -26,7 +30,8 @@ const server = createServer(async (req, res) => {
   const dto = path === '/burst/dto';
   for (let i = 0; i < n && !res.destroyed; i++) {
     const data = dto ? instanceToPlain(new EventDto(i)) : plainEvent(i);
-    if (!res.write(`data: ${JSON.stringify(data)}\n\n`)) await new Promise((resolve) => res.once('drain', resolve));
+    if (!res.write(`data: ${JSON.stringify(data)}\n\n`))
+      await new Promise((resolve) => res.once('drain', resolve));
   }
   res.end();
 });

@@ -17,7 +17,11 @@ class MemoryController {
 class BenchModule {}
 
 export async function startNest(controllers: Type[], imports: DynamicModule[] = []): Promise<void> {
-  const module: DynamicModule = { module: BenchModule, imports, controllers: [...controllers, MemoryController] };
+  const module: DynamicModule = {
+    module: BenchModule,
+    imports,
+    controllers: [...controllers, MemoryController],
+  };
   const app =
     process.env.ADAPTER === 'fastify'
       ? await NestFactory.create(module, new FastifyAdapter(), { logger: false })

@@ -15,11 +15,13 @@ type Handler = (...args: unknown[]) => unknown;
  * Pass a DTO class as shorthand for `{ type }`.
  */
 export function EventStream(optionsOrType: EventStreamOptions | Type = {}): MethodDecorator {
-  const options: EventStreamOptions = typeof optionsOrType === 'function' ? { type: optionsOrType } : { ...optionsOrType };
+  const options: EventStreamOptions =
+    typeof optionsOrType === 'function' ? { type: optionsOrType } : { ...optionsOrType };
   assertStreamOptions('@EventStream()', options);
   return (target, propertyKey, descriptor) => {
     const original = descriptor.value as unknown as Handler;
-    if (typeof original !== 'function') throw new TypeError('@EventStream() decorates methods only');
+    if (typeof original !== 'function')
+      throw new TypeError('@EventStream() decorates methods only');
     const responseIndex = firstFreeArgumentIndex(target, propertyKey, original);
     const handler: Handler = function (this: unknown, ...args: unknown[]) {
       return new HandlerResult(original.apply(this, args.slice(0, responseIndex)));
@@ -41,9 +43,20 @@ export function EventStream(optionsOrType: EventStreamOptions | Type = {}): Meth
   };
 }
 
-function firstFreeArgumentIndex(target: object, propertyKey: string | symbol, method: Handler): number {
-  const declared: unknown[] | undefined = Reflect.getMetadata('design:paramtypes', target, propertyKey);
+function firstFreeArgumentIndex(
+  target: object,
+  propertyKey: string | symbol,
+  method: Handler,
+): number {
+  const declared: unknown[] | undefined = Reflect.getMetadata(
+    'design:paramtypes',
+    target,
+    propertyKey,
+  );
   const routeArgs: Record<string, { index: number }> =
     Reflect.getMetadata(ROUTE_ARGS_METADATA, target.constructor, propertyKey) ?? {};
-  return Math.max(declared?.length ?? method.length, ...Object.values(routeArgs).map(({ index }) => index + 1));
+  return Math.max(
+    declared?.length ?? method.length,
+    ...Object.values(routeArgs).map(({ index }) => index + 1),
+  );
 }

@@ -18,7 +18,9 @@ const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
  * Live events that arrive while the history is read are held, then those the replay
  * already gave are dropped: nothing falls between the two, nothing comes twice.
  */
-export class ChannelSubscription implements AsyncIterableIterator<ServerSentEvent>, PushSource<ServerSentEvent> {
+export class ChannelSubscription
+  implements AsyncIterableIterator<ServerSentEvent>, PushSource<ServerSentEvent>
+{
   private readonly queue: ServerSentEvent[] = [];
   private pending: PendingNext | undefined;
   private sink: ((event: ServerSentEvent) => boolean) | undefined;

@@ -36,7 +36,9 @@ export class EventHub implements OnApplicationShutdown {
     this.store = options?.hub?.store ?? new MemoryEventStore();
     this.maxQueued = options?.hub?.maxQueuedEvents ?? 1000;
     if (!Number.isSafeInteger(this.maxQueued) || this.maxQueued < 1) {
-      throw new RangeError(`EventHub: "maxQueuedEvents" must be a positive integer, got ${describe(this.maxQueued)}`);
+      throw new RangeError(
+        `EventHub: "maxQueuedEvents" must be a positive integer, got ${describe(this.maxQueued)}`,
+      );
     }
   }
 
@@ -64,11 +66,15 @@ export class EventHub implements OnApplicationShutdown {
     const { lastEventId, signal } = options;
     return {
       [Symbol.asyncIterator]: () => {
-        const subscription = new ChannelSubscription(this.maxQueued, (ended) => this.leave(channel, ended));
+        const subscription = new ChannelSubscription(this.maxQueued, (ended) =>
+          this.leave(channel, ended),
+        );
         if (signal?.aborted) subscription.end();
         else {
           signal?.addEventListener('abort', () => subscription.end(), { once: true });
-          this.join(channel, subscription, lastEventId).catch((error: unknown) => subscription.fail(error));
+          this.join(channel, subscription, lastEventId).catch((error: unknown) =>
+            subscription.fail(error),
+          );
         }
         return subscription;
       },
@@ -76,17 +82,23 @@ export class EventHub implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    for (const { subscribers } of this.channels.values()) for (const subscriber of subscribers) subscriber.end();
+    for (const { subscribers } of this.channels.values())
+      for (const subscriber of subscribers) subscriber.end();
     await this.store.close();
   }
 
-  private async join(channel: string, subscription: ChannelSubscription, lastEventId: string | undefined): Promise<void> {
+  private async join(
+    channel: string,
+    subscription: ChannelSubscription,
+    lastEventId: string | undefined,
+  ): Promise<void> {
     const fanOut = this.fanOut(channel);
     fanOut.subscribers.add(subscription);
     await fanOut.tail;
     if (lastEventId === undefined) return subscription.goLive(undefined);
     const history = await this.store.readAfter(channel, lastEventId);
-    if (history.lost) subscription.push(new ServerSentEvent({ event: HISTORY_LOST_EVENT, data: { lastEventId } }));
+    if (history.lost)
+      subscription.push(new ServerSentEvent({ event: HISTORY_LOST_EVENT, data: { lastEventId } }));
     for (const event of history.events) subscription.push(toServerSentEvent(event));
     const replayedUpTo = history.events.at(-1)?.id ?? (history.lost ? undefined : lastEventId);
     subscription.goLive(replayedUpTo);
@@ -111,16 +123,26 @@ export class EventHub implements OnApplicationShutdown {
     const fanOut = this.channels.get(channel);
     if (!fanOut?.subscribers.delete(subscription) || fanOut.subscribers.size > 0) return;
     this.channels.delete(channel);
-    fanOut.tail.then((unsubscribe) => unsubscribe(), () => undefined);
+    fanOut.tail.then(
+      (unsubscribe) => unsubscribe(),
+      () => undefined,
+    );
   }
 }
 
 function toServerSentEvent({ id, event, data, rawData, comment }: StoredEvent): ServerSentEvent {
-  return new ServerSentEvent({ id, event, comment, ...(rawData !== undefined ? { rawData } : { data }) });
+  return new ServerSentEvent({
+    id,
+    event,
+    comment,
+    ...(rawData !== undefined ? { rawData } : { data }),
+  });
 }
 
 function assertChannel(channel: unknown): void {
   if (typeof channel !== 'string' || !CHANNEL_NAME.test(channel)) {
-    throw new TypeError(`EventHub: a channel name is 1 to 200 letters, digits or . _ - : @ /, got ${describe(channel)}`);
+    throw new TypeError(
+      `EventHub: a channel name is 1 to 200 letters, digits or . _ - : @ /, got ${describe(channel)}`,
+    );
   }
 }

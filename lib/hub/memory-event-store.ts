@@ -1,5 +1,10 @@
 import { parseEventId } from './event-id.js';
-import type { EventHistory, EventStore, StoredEvent, Unsubscribe } from './event-store.interface.js';
+import type {
+  EventHistory,
+  EventStore,
+  StoredEvent,
+  Unsubscribe,
+} from './event-store.interface.js';
 
 export interface MemoryEventStoreOptions {
   /** Events kept per channel for replay. Default 1000. */
@@ -27,7 +32,9 @@ export class MemoryEventStore implements EventStore {
   constructor(options: MemoryEventStoreOptions = {}) {
     const { historySize = 1000 } = options;
     if (!Number.isSafeInteger(historySize) || historySize < 1) {
-      throw new RangeError(`MemoryEventStore: "historySize" must be a positive integer, got ${historySize}`);
+      throw new RangeError(
+        `MemoryEventStore: "historySize" must be a positive integer, got ${historySize}`,
+      );
     }
     this.historySize = historySize;
   }

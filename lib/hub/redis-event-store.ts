@@ -1,7 +1,12 @@
 import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
 import { compareEventIds, parseEventId } from './event-id.js';
-import type { EventHistory, EventStore, StoredEvent, Unsubscribe } from './event-store.interface.js';
+import type {
+  EventHistory,
+  EventStore,
+  StoredEvent,
+  Unsubscribe,
+} from './event-store.interface.js';
 
 export interface RedisEventStoreOptions {
   /** Connection URL (`redis://host:port/db`), when no `client` is given. */
@@ -44,13 +49,17 @@ export class RedisEventStore implements EventStore {
   constructor(options: RedisEventStoreOptions = {}) {
     const { url, client, historySize = 1000, keyPrefix = 'sse:' } = options;
     if (!Number.isSafeInteger(historySize) || historySize < 1) {
-      throw new RangeError(`RedisEventStore: "historySize" must be a positive integer, got ${historySize}`);
+      throw new RangeError(
+        `RedisEventStore: "historySize" must be a positive integer, got ${historySize}`,
+      );
     }
     let RedisClient: new (url?: string) => Redis;
     try {
       RedisClient = (load('ioredis') as { Redis: new (url?: string) => Redis }).Redis;
     } catch (error) {
-      throw new Error('RedisEventStore needs the "ioredis" package: npm install ioredis', { cause: error });
+      throw new Error('RedisEventStore needs the "ioredis" package: npm install ioredis', {
+        cause: error,
+      });
     }
     this.commands = client ?? (url === undefined ? new RedisClient() : new RedisClient(url));
     this.ownsCommands = !client;
@@ -67,20 +76,34 @@ export class RedisEventStore implements EventStore {
     if (event.comment !== undefined) fields.push('comment', event.comment);
     if (event.rawData !== undefined) fields.push('raw', event.rawData);
     else fields.push('data', JSON.stringify(event.data ?? null));
-    const id = await this.commands.xadd(this.key(channel), 'MAXLEN', '~', this.historySize, '*', ...fields);
+    const id = await this.commands.xadd(
+      this.key(channel),
+      'MAXLEN',
+      '~',
+      this.historySize,
+      '*',
+      ...fields,
+    );
     return id!;
   }
 
   async readAfter(channel: string, afterId: string): Promise<EventHistory> {
     const key = this.key(channel);
     if (!parseEventId(afterId)) return { events: await this.range(key, '-'), lost: true };
-    const [info, entries] = await Promise.all([this.streamInfo(key), this.range(key, `(${afterId}`)]);
+    const [info, entries] = await Promise.all([
+      this.streamInfo(key),
+      this.range(key, `(${afterId}`),
+    ]);
     // Unknown: newer than anything the stream made, or a stream that does not exist.
-    if (!info || compareEventIds(afterId, info.lastGenerated) > 0) return { events: await this.range(key, '-'), lost: true };
+    if (!info || compareEventIds(afterId, info.lastGenerated) > 0)
+      return { events: await this.range(key, '-'), lost: true };
     // Trimming keeps no record of the ids it removed: an id older than the first entry
     // kept, once anything was trimmed, may have missed some (it is reported lost even
     // when it was the very last one trimmed). XDEL records the largest it removed.
-    const trimmed = info.added > info.length && info.firstEntry !== undefined && compareEventIds(afterId, info.firstEntry) < 0;
+    const trimmed =
+      info.added > info.length &&
+      info.firstEntry !== undefined &&
+      compareEventIds(afterId, info.firstEntry) < 0;
     const deleted = compareEventIds(afterId, info.maxDeleted) < 0;
     return { events: entries, lost: trimmed || deleted };
   }
@@ -123,9 +146,16 @@ export class RedisEventStore implements EventStore {
     return (await this.commands.xrange(key, start, '+')).map(toStoredEvent);
   }
 
-  private async streamInfo(
-    key: string,
-  ): Promise<{ lastGenerated: string; maxDeleted: string; firstEntry?: string; added: number; length: number } | undefined> {
+  private async streamInfo(key: string): Promise<
+    | {
+        lastGenerated: string;
+        maxDeleted: string;
+        firstEntry?: string;
+        added: number;
+        length: number;
+      }
+    | undefined
+  > {
     const reply = (await this.commands.call('XINFO', 'STREAM', key).catch((error: Error) => {
       if (/no such key/i.test(error.message)) return undefined;
       throw error;
@@ -161,7 +191,15 @@ export class RedisEventStore implements EventStore {
         this.readerId ??= Number(await this.reader.client('ID'));
         const keys = [...this.streams.keys()];
         const ids = keys.map((key) => this.streams.get(key)!.lastId);
-        reply = (await this.reader.xread('COUNT', 1000, 'BLOCK', 2000, 'STREAMS', ...keys, ...ids)) as typeof reply;
+        reply = (await this.reader.xread(
+          'COUNT',
+          1000,
+          'BLOCK',
+          2000,
+          'STREAMS',
+          ...keys,
+          ...ids,
+        )) as typeof reply;
       } catch {
         // The connection dropped: ioredis reconnects, and reading resumes from the last
         // id seen on each stream, so nothing is lost or repeated.

@@ -1,3 +1,6 @@
-export type { EventStreamOptions, EventStreamModuleOptions } from './event-stream-options.interface.js';
+export type {
+  EventStreamOptions,
+  EventStreamModuleOptions,
+} from './event-stream-options.interface.js';
 export type { EventStreamModuleAsyncOptions } from './event-stream-module-async-options.interface.js';
 export type { EventHubOptions } from './event-hub-options.interface.js';

@@ -22,7 +22,8 @@ export const encodeJson: DataEncoder = (value) => toJson(value, JSON.stringify(v
 
 /** `JSON.stringify` returns undefined for functions, symbols and `undefined`: refuse them. */
 export function toJson(value: unknown, json: string | undefined): string {
-  if (json === undefined) throw new TypeError(`Cannot encode ${describe(value)} as JSON event data`);
+  if (json === undefined)
+    throw new TypeError(`Cannot encode ${describe(value)} as JSON event data`);
   return json;
 }
 
@@ -41,7 +42,8 @@ export function createEventEncoder(options: EventEncoderOptions = {}): EventEnco
   let lastFrame = '';
   return (value) => {
     if (value === null || value === undefined) return KEEPALIVE_COMMENT;
-    if (!(value instanceof ServerSentEvent)) return eventLine + jsonDataFrame(encodeData(value, defaultEvent));
+    if (!(value instanceof ServerSentEvent))
+      return eventLine + jsonDataFrame(encodeData(value, defaultEvent));
     if (value === lastEvent) return lastFrame;
     const event = value.event ?? defaultEvent;
     lastFrame = serializeSseFields({

@@ -35,7 +35,9 @@ export class ServerSentEvent<T = unknown> {
     }
     const { data, rawData, event, id, retry, comment } = init;
     if (data !== undefined && rawData !== undefined) {
-      throw new TypeError(`${OWNER}: "data" and "rawData" are exclusive, got both (rawData ${describe(rawData)})`);
+      throw new TypeError(
+        `${OWNER}: "data" and "rawData" are exclusive, got both (rawData ${describe(rawData)})`,
+      );
     }
     if (rawData !== undefined) assertText(OWNER, 'rawData', rawData);
     if (event !== undefined) assertSingleLine(OWNER, 'event', event);
@@ -52,7 +54,8 @@ export class ServerSentEvent<T = unknown> {
 
 function normaliseId(id: unknown): string {
   if (typeof id === 'number') {
-    if (!Number.isFinite(id)) throw new RangeError(`${OWNER}: "id" must be a finite number or a string, got ${id}`);
+    if (!Number.isFinite(id))
+      throw new RangeError(`${OWNER}: "id" must be a finite number or a string, got ${id}`);
     return String(id);
   }
   assertSingleLine(OWNER, 'id', id);

@@ -11,21 +11,31 @@ export interface SseFields {
 // field) or make browsers ignore the id; the spec gives no way to escape them.
 const LINE_BREAK_OR_NUL = /[\r\n\0]/;
 
-export function assertSingleLine(owner: string, field: string, value: unknown): asserts value is string {
+export function assertSingleLine(
+  owner: string,
+  field: string,
+  value: unknown,
+): asserts value is string {
   if (typeof value !== 'string') {
     throw new TypeError(`${owner}: "${field}" must be a string, got ${describe(value)}`);
   }
   if (LINE_BREAK_OR_NUL.test(value)) {
-    throw new TypeError(`${owner}: "${field}" must not contain CR, LF or NUL, got ${describe(value)}`);
+    throw new TypeError(
+      `${owner}: "${field}" must not contain CR, LF or NUL, got ${describe(value)}`,
+    );
   }
 }
 
 export function assertRetry(owner: string, value: unknown): asserts value is number {
   if (typeof value !== 'number') {
-    throw new TypeError(`${owner}: "retry" must be a number of milliseconds, got ${describe(value)}`);
+    throw new TypeError(
+      `${owner}: "retry" must be a number of milliseconds, got ${describe(value)}`,
+    );
   }
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${owner}: "retry" must be a non-negative integer (milliseconds), got ${describe(value)}`);
+    throw new RangeError(
+      `${owner}: "retry" must be a non-negative integer (milliseconds), got ${describe(value)}`,
+    );
   }
 }
 
@@ -55,5 +65,7 @@ export function describe(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
   if (value === null || typeof value !== 'object') return String(value);
-  return Array.isArray(value) ? 'an array' : `an object (${value.constructor?.name ?? 'null prototype'})`;
+  return Array.isArray(value)
+    ? 'an array'
+    : `an object (${value.constructor?.name ?? 'null prototype'})`;
 }

@@ -14,7 +14,11 @@ export interface ClassTransformerEncoderOptions {
  * with the route's options. With a class for the value (the event's, else `type`),
  * plain objects are first made instances of it, so `@Exclude`/`@Expose` apply.
  */
-export function createClassTransformerEncoder({ type, events, serialize }: ClassTransformerEncoderOptions): DataEncoder {
+export function createClassTransformerEncoder({
+  type,
+  events,
+  serialize,
+}: ClassTransformerEncoderOptions): DataEncoder {
   // Without options, class-transformer copies a tree of plain objects, arrays, Dates and
   // primitives unchanged: such a tree is JSON-encoded as it is, at a fraction of the cost.
   const plainTreesAsTheyAre = !serialize || Object.keys(serialize).length === 0;
@@ -34,7 +38,8 @@ const MAX_PLAIN_DEPTH = 16;
 function isPlainTree(value: object, depth: number): boolean {
   if (depth > MAX_PLAIN_DEPTH) return false;
   if (Array.isArray(value)) {
-    for (const item of value) if (item !== null && typeof item === 'object' && !isPlainTree(item, depth + 1)) return false;
+    for (const item of value)
+      if (item !== null && typeof item === 'object' && !isPlainTree(item, depth + 1)) return false;
     return true;
   }
   if (value instanceof Date) return true;

@@ -11,9 +11,11 @@ export function toEventSource(value: unknown): EventSource | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   const iterable = value as Partial<AsyncIterable<unknown> & Iterable<unknown>>;
   const asyncIterator = iterable[Symbol.asyncIterator];
-  if (typeof asyncIterator === 'function') return { kind: 'iterator', iterator: asyncIterator.call(value) };
+  if (typeof asyncIterator === 'function')
+    return { kind: 'iterator', iterator: asyncIterator.call(value) };
   const syncIterator = iterable[Symbol.iterator];
-  if (typeof syncIterator === 'function') return { kind: 'iterator', iterator: syncIterator.call(value) };
+  if (typeof syncIterator === 'function')
+    return { kind: 'iterator', iterator: syncIterator.call(value) };
   return undefined;
 }
 

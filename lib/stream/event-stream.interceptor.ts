@@ -12,7 +12,10 @@ import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { HttpException } from '@nestjs/common';
 import { mergeMap, Observable, type Subscriber } from 'rxjs';
 import { EVENT_STREAM_METADATA, EVENT_STREAM_MODULE_OPTIONS } from '../event-stream.constants.js';
-import type { EventStreamModuleOptions, EventStreamOptions } from '../interfaces/event-stream-options.interface.js';
+import type {
+  EventStreamModuleOptions,
+  EventStreamOptions,
+} from '../interfaces/event-stream-options.interface.js';
 import { createEventEncoder, type EventEncoder } from '../sse/event-encoder.js';
 import { serializeSseFields } from '../sse/format-sse-event.js';
 import { describe } from '../sse/sse-fields.js';
@@ -20,7 +23,11 @@ import { createClassTransformerEncoder } from './class-transformer-encoder.js';
 import { closeEventSource, toEventSource } from './event-source.js';
 import { EventStreamWriter, type RawResponse } from './event-stream-writer.js';
 import { HandlerResult } from './handler-result.js';
-import { BufferLimitExceededError, pipeEventSource, type PipedEventSource } from './pipe-event-source.js';
+import {
+  BufferLimitExceededError,
+  pipeEventSource,
+  type PipedEventSource,
+} from './pipe-event-source.js';
 import { renderStreamError } from './stream-error.js';
 import { resolveStreamSettings, type StreamSettings } from './stream-settings.js';
 import { streamAbortController } from './stream-signal.js';
@@ -51,7 +58,9 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
   private readonly openStreams = new Set<EventStreamWriter>();
 
   constructor(
-    @Optional() @Inject(EVENT_STREAM_MODULE_OPTIONS) private readonly moduleOptions?: EventStreamModuleOptions,
+    @Optional()
+    @Inject(EVENT_STREAM_MODULE_OPTIONS)
+    private readonly moduleOptions?: EventStreamModuleOptions,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -65,7 +74,8 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
     // Listening from here on catches a client that leaves while pipes or the method run.
     const writer = new EventStreamWriter(response, {
       status: route.status,
-      connectionKeepAlive: request.httpVersion === '1.1' && !/\bclose\b/i.test(String(request.headers.connection)),
+      connectionKeepAlive:
+        request.httpVersion === '1.1' && !/\bclose\b/i.test(String(request.headers.connection)),
       keepAlive: route.settings.keepAlive,
       retry: route.settings.retry,
       beforeCommit: isFastifyReply(reply) ? () => handOver(reply, response) : undefined,
@@ -75,9 +85,7 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
       this.openStreams.delete(writer);
       signal.abort();
     });
-    return next.handle().pipe(
-      mergeMap((result) => this.stream(route, request, writer, result)),
-    );
+    return next.handle().pipe(mergeMap((result) => this.stream(route, request, writer, result)));
   }
 
   /** `app.close()`: end every open stream, so that the server can close. */
@@ -85,7 +93,12 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
     for (const writer of this.openStreams) writer.end();
   }
 
-  private stream(route: StreamRoute, request: RawRequest, writer: EventStreamWriter, returned: unknown): Observable<unknown> {
+  private stream(
+    route: StreamRoute,
+    request: RawRequest,
+    writer: EventStreamWriter,
+    returned: unknown,
+  ): Observable<unknown> {
     return new Observable((subscriber) => {
       let piped: PipedEventSource | undefined;
       let commitTimer: NodeJS.Timeout | undefined;
@@ -115,9 +128,14 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
           return writer.destroy();
         }
         if (!(error instanceof HttpException)) {
-          this.logger.error(`${route.name}: the stream failed after its first event`, (error as Error)?.stack ?? String(error));
+          this.logger.error(
+            `${route.name}: the stream failed after its first event`,
+            (error as Error)?.stack ?? String(error),
+          );
         }
-        writer.send(serializeSseFields({ event: 'error', data: JSON.stringify(renderStreamError(error)) }));
+        writer.send(
+          serializeSseFields({ event: 'error', data: JSON.stringify(renderStreamError(error)) }),
+        );
         writer.end();
       };
       writer.onceCommitted(finish);
@@ -187,7 +205,11 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
         settings,
         encode: createEventEncoder({
           event: options.event,
-          encodeData: createClassTransformerEncoder({ type: options.type, events: options.events, serialize: settings.serialize }),
+          encodeData: createClassTransformerEncoder({
+            type: options.type,
+            events: options.events,
+            serialize: settings.serialize,
+          }),
         }),
       };
       this.routes.set(handler, route);

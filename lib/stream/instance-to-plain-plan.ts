@@ -1,4 +1,9 @@
-import { Exclude, instanceToPlain, TransformationType, type ClassTransformOptions } from 'class-transformer';
+import {
+  Exclude,
+  instanceToPlain,
+  TransformationType,
+  type ClassTransformOptions,
+} from 'class-transformer';
 import type { TypeMetadata } from 'class-transformer/types/interfaces/index.js';
 import { defaultMetadataStorage as storage } from 'class-transformer/cjs/storage.js';
 
@@ -12,7 +17,9 @@ import { defaultMetadataStorage as storage } from 'class-transformer/cjs/storage
  * discriminators, Maps, Sets, Buffers, promises, function-valued properties) sends the
  * whole value to class-transformer itself; so do the options it does not cover.
  */
-export function compileInstanceToPlain(options: ClassTransformOptions = {}): (value: object) => unknown {
+export function compileInstanceToPlain(
+  options: ClassTransformOptions = {},
+): (value: object) => unknown {
   const plan = compilePlan(options);
   if (!plan) return (value) => instanceToPlain(value, options);
   // Classes whose own metadata the plan does not cover: straight to class-transformer,
@@ -24,10 +31,16 @@ export function compileInstanceToPlain(options: ClassTransformOptions = {}): (va
       return plan(value);
     } catch (error) {
       const { constructor } = value;
-      if (error === NOT_COVERED_BY_CLASS && typeof constructor === 'function' && constructor !== Object && constructor !== Array) {
+      if (
+        error === NOT_COVERED_BY_CLASS &&
+        typeof constructor === 'function' &&
+        constructor !== Object &&
+        constructor !== Array
+      ) {
         leftToClassTransformer.add(constructor);
       }
-      if (error === NOT_COVERED || error === NOT_COVERED_BY_CLASS) return instanceToPlain(value, options);
+      if (error === NOT_COVERED || error === NOT_COVERED_BY_CLASS)
+        return instanceToPlain(value, options);
       throw error;
     }
   };
@@ -39,10 +52,16 @@ export const NOT_COVERED = Symbol('not covered by the plan');
 export const NOT_COVERED_BY_CLASS = Symbol('class not covered by the plan');
 
 /** The plan for these options, or undefined if they are not covered. */
-export function compilePlan(options: ClassTransformOptions): ((value: object) => unknown) | undefined {
+export function compilePlan(
+  options: ClassTransformOptions,
+): ((value: object) => unknown) | undefined {
   const settings: ClassTransformOptions = { exposeUnsetFields: true, ...options };
   const covered =
-    storageIsShared && !settings.enableCircularCheck && !settings.ignoreDecorators && !settings.targetMaps && settings.version === undefined;
+    storageIsShared &&
+    !settings.enableCircularCheck &&
+    !settings.ignoreDecorators &&
+    !settings.targetMaps &&
+    settings.version === undefined;
   if (!covered) return undefined;
 
   const plans = new WeakMap<Function, ClassPlan>();
@@ -66,7 +85,9 @@ export function compilePlan(options: ClassTransformOptions): ((value: object) =>
     }
     if (value instanceof Set) throw NOT_COVERED;
     if (type === String || type === Number || type === Boolean) {
-      return value === null || value === undefined ? value : (type as (value: unknown) => unknown)(value);
+      return value === null || value === undefined
+        ? value
+        : (type as (value: unknown) => unknown)(value);
     }
     if (type === Date || value instanceof Date) {
       if (value instanceof Date) return new Date(value.valueOf());
@@ -74,7 +95,8 @@ export function compilePlan(options: ClassTransformOptions): ((value: object) =>
     }
     if (type === Buffer || value instanceof Buffer) throw NOT_COVERED;
     if (value === null || typeof value !== 'object') return value;
-    if (typeof (value as { then?: unknown }).then === 'function' || value instanceof Map) throw NOT_COVERED;
+    if (typeof (value as { then?: unknown }).then === 'function' || value instanceof Map)
+      throw NOT_COVERED;
     return transformObject(value, planOf(targetOf(value, type)));
   };
 
@@ -89,17 +111,26 @@ export function compilePlan(options: ClassTransformOptions): ((value: object) =>
     }
     for (const property of plan.exposed) {
       // Keys class-transformer lists twice (own and exposed) are sent once, at the first.
-      if (!plan.sendsOwnKeys || !propertyIsEnumerable.call(value, property.key)) setProperty(plain, record, property);
+      if (!plan.sendsOwnKeys || !propertyIsEnumerable.call(value, property.key))
+        setProperty(plain, record, property);
     }
     return plain;
   };
 
-  const setProperty = (plain: Record<string, unknown>, value: Record<string, unknown>, property: PropertyPlan): void => {
+  const setProperty = (
+    plain: Record<string, unknown>,
+    value: Record<string, unknown>,
+    property: PropertyPlan,
+  ): void => {
     if (!property.covered) throw NOT_COVERED_BY_CLASS;
     const item = value[property.key];
     if (typeof item === 'function') throw NOT_COVERED; // class-transformer calls it
     const { type } = property;
-    const itemType = type && (type.typeFunction ? type.typeFunction({ newObject: plain, object: value, property: property.key }) : type.reflectedType);
+    const itemType =
+      type &&
+      (type.typeFunction
+        ? type.typeFunction({ newObject: plain, object: value, property: property.key })
+        : type.reflectedType);
     const result = transform(item, itemType);
     if (result !== undefined || settings.exposeUnsetFields) plain[property.name] = result;
   };
@@ -135,9 +166,15 @@ class ClassPlan {
     const classStrategy = target ? storage.getStrategy(target) : 'none';
     const strategy = classStrategy === 'none' ? options.strategy || 'exposeAll' : classStrategy;
     this.sendsOwnKeys = strategy === 'exposeAll' && !(target && options.excludeExtraneousValues);
-    this.excluded = target ? storage.getExcludedProperties(target, TransformationType.CLASS_TO_PLAIN) : [];
-    const exposed = target ? storage.getExposedProperties(target, TransformationType.CLASS_TO_PLAIN) : [];
-    this.exposed = [...new Set(exposed)].map((key) => this.property(key)).filter((property) => property.sent);
+    this.excluded = target
+      ? storage.getExcludedProperties(target, TransformationType.CLASS_TO_PLAIN)
+      : [];
+    const exposed = target
+      ? storage.getExposedProperties(target, TransformationType.CLASS_TO_PLAIN)
+      : [];
+    this.exposed = [...new Set(exposed)]
+      .map((key) => this.property(key))
+      .filter((property) => property.sent);
   }
 
   property(key: string): PropertyPlan {
@@ -153,7 +190,9 @@ class ClassPlan {
     const { target, options } = this;
     const expose = target && storage.findExposeMetadata(target, key);
     const type = target && storage.findTypeMetadata(target, key);
-    const transforms = target ? storage.findTransformMetadatas(target, key, TransformationType.CLASS_TO_PLAIN) : [];
+    const transforms = target
+      ? storage.findTransformMetadatas(target, key, TransformationType.CLASS_TO_PLAIN)
+      : [];
     const exposedInGroups = expose?.options?.groups;
     const inGroups = options.groups?.length
       ? !exposedInGroups || exposedInGroups.some((group) => options.groups!.includes(group))
@@ -169,7 +208,8 @@ class ClassPlan {
       name: expose?.options?.name || key,
       sent,
       type: type || undefined,
-      covered: transforms.length === 0 && !type?.options?.discriminator && type?.reflectedType !== Map,
+      covered:
+        transforms.length === 0 && !type?.options?.discriminator && type?.reflectedType !== Map,
     };
   }
 }
@@ -179,7 +219,8 @@ function targetOf(value: object, type: unknown): Function | undefined {
   const target = type || (value.constructor !== Object ? value.constructor : undefined);
   if (target === undefined) return undefined;
   // class-transformer fails or takes odd paths on these: it may do so itself.
-  if (typeof target !== 'function' || typeof target.prototype !== 'object' || target === Array) throw NOT_COVERED;
+  if (typeof target !== 'function' || typeof target.prototype !== 'object' || target === Array)
+    throw NOT_COVERED;
   return target;
 }
 

@@ -6,7 +6,10 @@ import type { EventStreamWriter } from './event-stream-writer.js';
 
 /** An Observable produced faster than its client reads, past the route's bound. */
 export class BufferLimitExceededError extends Error {
-  constructor(readonly bufferedBytes: number, readonly limit: number) {
+  constructor(
+    readonly bufferedBytes: number,
+    readonly limit: number,
+  ) {
     super(`client did not keep up: ${bufferedBytes} bytes unsent, over the limit of ${limit}`);
     this.name = 'BufferLimitExceededError';
   }

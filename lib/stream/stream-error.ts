@@ -8,7 +8,9 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 export function renderStreamError(error: unknown): object {
   if (error instanceof HttpException) {
     const response = error.getResponse();
-    return typeof response === 'object' && response !== null ? response : { statusCode: error.getStatus(), message: response };
+    return typeof response === 'object' && response !== null
+      ? response
+      : { statusCode: error.getStatus(), message: response };
   }
   if (isHttpError(error)) return { statusCode: error.statusCode, message: error.message };
   return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' };
@@ -16,5 +18,10 @@ export function renderStreamError(error: unknown): object {
 
 function isHttpError(error: unknown): error is { statusCode: number; message: string } {
   const candidate = error as { statusCode?: unknown; message?: unknown } | null;
-  return !!candidate && typeof candidate.statusCode === 'number' && typeof candidate.message === 'string' && !!candidate.message;
+  return (
+    !!candidate &&
+    typeof candidate.statusCode === 'number' &&
+    typeof candidate.message === 'string' &&
+    !!candidate.message
+  );
 }

@@ -28,10 +28,15 @@ export function documentEventStream(docs: EventStreamDocs, method: object): void
   withSwagger((swagger) => {
     const { ApiExtraModels, ApiResponse, getSchemaPath } = swagger;
     const status: number = Reflect.getMetadata(HTTP_CODE_METADATA, method) ?? 200;
-    const declared = Reflect.getMetadata(API_RESPONSE_METADATA, method) as Record<string, unknown> | undefined;
+    const declared = Reflect.getMetadata(API_RESPONSE_METADATA, method) as
+      Record<string, unknown> | undefined;
     if (declared?.[status]) return;
     const envelope = serverSentEventModel(swagger);
-    const models = [envelope, ...(docs.type ? [docs.type] : []), ...Object.values(docs.events ?? {})];
+    const models = [
+      envelope,
+      ...(docs.type ? [docs.type] : []),
+      ...Object.values(docs.events ?? {}),
+    ];
     const descriptor = { value: method };
     ApiExtraModels(...models)({}, '', descriptor);
     const envelopeRef = { $ref: getSchemaPath(envelope) };
@@ -58,7 +63,9 @@ export function documentEventStream(docs: EventStreamDocs, method: object): void
         : withData(docs.type ? { $ref: getSchemaPath(docs.type) } : FREE_FORM_DATA);
     ApiResponse({
       status,
-      description: docs.description ?? 'A stream of Server-Sent Events (text/event-stream), one envelope per event.',
+      description:
+        docs.description ??
+        'A stream of Server-Sent Events (text/event-stream), one envelope per event.',
       content: { [EVENT_STREAM_MEDIA_TYPE]: { schema } },
     })({}, '', descriptor);
   });

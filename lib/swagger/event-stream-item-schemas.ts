@@ -11,9 +11,13 @@ interface MediaTypes {
  * `itemSchema`). Decorators cannot know the document's version; this runs on the
  * built document: `SwaggerModule.setup('docs', app, withEventStreamItemSchemas(doc))`.
  */
-export function withEventStreamItemSchemas<T extends { openapi: string; paths?: object }>(document: T): T {
+export function withEventStreamItemSchemas<T extends { openapi: string; paths?: object }>(
+  document: T,
+): T {
   if (!document.openapi.startsWith('3.2')) return document;
-  for (const path of Object.values(document.paths ?? {}) as Array<Record<string, { responses?: Record<string, MediaTypes> }>>) {
+  for (const path of Object.values(document.paths ?? {}) as Array<
+    Record<string, { responses?: Record<string, MediaTypes> }>
+  >) {
     for (const operation of Object.values(path)) {
       for (const response of Object.values(operation?.responses ?? {})) {
         const media = response.content?.[EVENT_STREAM_MEDIA_TYPE];

@@ -15,5 +15,10 @@ export function withSwagger(apply: (swagger: Swagger) => void): void {
   swagger ??= import('@nestjs/swagger').catch(() => null);
   swagger
     .then((loaded) => loaded && apply(loaded))
-    .catch((error: unknown) => new Logger('EventStream').error('could not document an event stream for OpenAPI', (error as Error)?.stack));
+    .catch((error: unknown) =>
+      new Logger('EventStream').error(
+        'could not document an event stream for OpenAPI',
+        (error as Error)?.stack,
+      ),
+    );
 }

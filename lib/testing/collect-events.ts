@@ -36,7 +36,11 @@ export type StreamTarget = { getHttpServer(): unknown } | Server | string;
  * Opens an SSE route and collects its events: for users' e2e tests. Rejects when
  * the response is not a `text/event-stream` (with its status and body) or on timeout.
  */
-export function collectEvents(target: StreamTarget, path: string, options: CollectEventsOptions = {}): Promise<CollectedStream> {
+export function collectEvents(
+  target: StreamTarget,
+  path: string,
+  options: CollectEventsOptions = {},
+): Promise<CollectedStream> {
   const { method = 'GET', body, headers = {}, count, timeoutMs = 5000 } = options;
   const url = new URL(path, baseUrl(target));
   const payload = body === undefined || typeof body === 'string' ? body : JSON.stringify(body);
@@ -47,13 +51,19 @@ export function collectEvents(target: StreamTarget, path: string, options: Colle
       method,
       headers: {
         accept: 'text/event-stream',
-        ...(payload !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}),
+        ...(payload !== undefined && typeof body !== 'string'
+          ? { 'content-type': 'application/json' }
+          : {}),
         ...headers,
       },
     });
     const timer = setTimeout(() => {
       request.destroy();
-      reject(new Error(`collectEvents: ${method} ${path} timed out after ${timeoutMs} ms with ${stream.events.length} event(s)`));
+      reject(
+        new Error(
+          `collectEvents: ${method} ${path} timed out after ${timeoutMs} ms with ${stream.events.length} event(s)`,
+        ),
+      );
     }, timeoutMs);
     const done = (): void => {
       clearTimeout(timer);
@@ -77,7 +87,11 @@ export function collectEvents(target: StreamTarget, path: string, options: Colle
         response.on('data', (chunk: string) => (text += chunk));
         response.on('end', () => {
           clearTimeout(timer);
-          reject(new Error(`collectEvents: ${method} ${path} answered ${stream.status} ${response.headers['content-type']}: ${text}`));
+          reject(
+            new Error(
+              `collectEvents: ${method} ${path} answered ${stream.status} ${response.headers['content-type']}: ${text}`,
+            ),
+          );
         });
         return;
       }
@@ -96,7 +110,13 @@ function baseUrl(target: StreamTarget): string {
   if (typeof target === 'string') return target;
   const server = ('getHttpServer' in target ? target.getHttpServer() : target) as Server;
   const address = server.address() as AddressInfo | null;
-  if (!address) throw new Error('collectEvents: the server is not listening (call app.listen(0) first)');
-  const host = address.family === 'IPv6' ? `[${address.address === '::' ? '::1' : address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
+  if (!address)
+    throw new Error('collectEvents: the server is not listening (call app.listen(0) first)');
+  const host =
+    address.family === 'IPv6'
+      ? `[${address.address === '::' ? '::1' : address.address}]`
+      : address.address === '0.0.0.0'
+        ? '127.0.0.1'
+        : address.address;
   return `http://${host}:${address.port}`;
 }

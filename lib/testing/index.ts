@@ -1,1 +1,7 @@
-export { collectEvents, type CollectedEvent, type CollectedStream, type CollectEventsOptions, type StreamTarget } from './collect-events.js';
+export {
+  collectEvents,
+  type CollectedEvent,
+  type CollectedStream,
+  type CollectEventsOptions,
+  type StreamTarget,
+} from './collect-events.js';

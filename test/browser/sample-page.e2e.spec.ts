@@ -35,7 +35,10 @@ run('the sample app in Chromium', () => {
     await app?.close();
   });
 
-  const seqs = () => page.$$eval('#ticks li', (items) => items.map((item) => Number((item as HTMLElement).dataset.seq)));
+  const seqs = () =>
+    page.$$eval('#ticks li', (items) =>
+      items.map((item) => Number((item as HTMLElement).dataset.seq)),
+    );
 
   it('shows ticker events arriving, with the connection state and the last event id', async () => {
     await page.goto(url);
@@ -51,7 +54,10 @@ run('the sample app in Chromium', () => {
     // its Last-Event-ID, and the hub must replay what was published meanwhile.
     (app.getHttpServer() as Server).closeAllConnections();
     await page.waitForFunction(() => document.getElementById('reconnects')!.textContent === '1');
-    await page.waitForFunction((count) => document.querySelectorAll('#ticks li').length >= count + 10, before);
+    await page.waitForFunction(
+      (count) => document.querySelectorAll('#ticks li').length >= count + 10,
+      before,
+    );
     const all = await seqs();
     expect(all).toEqual(Array.from({ length: all.length }, (_, i) => all[0] + i));
     expect(await page.getAttribute('#ticker-state', 'data-state')).toBe('open');
@@ -78,7 +84,9 @@ run('the sample app in Chromium', () => {
     expect(text).toContain('Media typetext/event-stream');
     expect(text).toContain('Last-Event-ID');
     // The example is the envelope with the DTO as its data.
-    expect(text).toMatch(/"id": "string",\s*"event": "string",\s*"retry": 0,\s*"data": \{\s*"seq": 0,\s*"symbol": "string",\s*"price": 0,\s*"at": "string"/);
+    expect(text).toMatch(
+      /"id": "string",\s*"event": "string",\s*"retry": 0,\s*"data": \{\s*"seq": 0,\s*"symbol": "string",\s*"price": 0,\s*"at": "string"/,
+    );
     expect(await docs.locator('section.models').textContent()).toContain('TickDto');
     const path = join(screenshots, 'swagger-ui.png');
     await docs.screenshot({ path, fullPage: true });

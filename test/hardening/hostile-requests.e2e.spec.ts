@@ -142,7 +142,13 @@ describe.each(ADAPTERS)(`hostile requests (%s, ${NEST})`, (adapter) => {
     async () =>
       (t = await startApp(
         { controllers: [HostileController], providers: [LeakyInterceptor] },
-        { adapter, configure: (app) => (app.useLogger(logger), app.enableCors({ origin: 'http://app.example' })) },
+        {
+          adapter,
+          configure: (app) => (
+            app.useLogger(logger),
+            app.enableCors({ origin: 'http://app.example' })
+          ),
+        },
       )),
   );
   afterAll(() => t.app.close());
@@ -153,7 +159,9 @@ describe.each(ADAPTERS)(`hostile requests (%s, ${NEST})`, (adapter) => {
 
   describe('Last-Event-ID', () => {
     it('a 64 KiB header is refused by the server before the route runs (431)', async () => {
-      const { status } = await fetchRaw(`${t.url}/echo-id`, { headers: { 'Last-Event-ID': 'x'.repeat(64 * 1024) } });
+      const { status } = await fetchRaw(`${t.url}/echo-id`, {
+        headers: { 'Last-Event-ID': 'x'.repeat(64 * 1024) },
+      });
       expect(status).toBe(431);
       expect(probe.ran).toBe(0);
     });
@@ -162,12 +170,18 @@ describe.each(ADAPTERS)(`hostile requests (%s, ${NEST})`, (adapter) => {
       ['CR', 'a\rb'],
       ['LF', 'a\nb: injected'],
       ['NUL', 'a\0b'],
-    ])('one with %s is refused by the HTTP parser (400) and never reaches a frame', async (_name, value) => {
-      const answer = await rawRequest(t.url, `GET /echo-id HTTP/1.1\r\nHost: x\r\nLast-Event-ID: ${value}\r\nConnection: close\r\n\r\n`);
-      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
-      expect(answer).not.toContain('injected');
-      expect(probe.ran).toBe(0);
-    });
+    ])(
+      'one with %s is refused by the HTTP parser (400) and never reaches a frame',
+      async (_name, value) => {
+        const answer = await rawRequest(
+          t.url,
+          `GET /echo-id HTTP/1.1\r\nHost: x\r\nLast-Event-ID: ${value}\r\nConnection: close\r\n\r\n`,
+        );
+        expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+        expect(answer).not.toContain('injected');
+        expect(probe.ran).toBe(0);
+      },
+    );
 
     it('one with bytes that are not UTF-8 is read as Latin-1, and sent back as a well-formed id', async () => {
       const request = Buffer.concat([
@@ -183,11 +197,16 @@ describe.each(ADAPTERS)(`hostile requests (%s, ${NEST})`, (adapter) => {
   });
 
   describe('errors never reveal a stack or a non-HTTP message', () => {
-    it.each(['sync', 'async', 'observable', 'pipe', 'guard', 'interceptor'])('before the first event: %s', async (kind) => {
-      const { status, body } = await fetchRaw(`${t.url}/before/${kind}${kind === 'pipe' ? '?q=1' : ''}`);
-      expect(status).toBe(500);
-      expect(body).toBe(INTERNAL);
-    });
+    it.each(['sync', 'async', 'observable', 'pipe', 'guard', 'interceptor'])(
+      'before the first event: %s',
+      async (kind) => {
+        const { status, body } = await fetchRaw(
+          `${t.url}/before/${kind}${kind === 'pipe' ? '?q=1' : ''}`,
+        );
+        expect(status).toBe(500);
+        expect(body).toBe(INTERNAL);
+      },
+    );
 
     it.each(['sync', 'async', 'observable'])('after the first event: %s', async (kind) => {
       const { status, body } = await fetchRaw(`${t.url}/after/${kind}`);
@@ -199,7 +218,9 @@ describe.each(ADAPTERS)(`hostile requests (%s, ${NEST})`, (adapter) => {
 
   it('a handler that throws after its client left neither logs a write error nor crashes', async () => {
     probe.threwAfterLeaving = new Deferred<void>();
-    await fetchRaw(`${t.url}/throws-after-client-left`, { until: (body) => body.includes('data: 1') });
+    await fetchRaw(`${t.url}/throws-after-client-left`, {
+      until: (body) => body.includes('data: 1'),
+    });
     await probe.threwAfterLeaving.promise;
     expect((await fetchRaw(`${t.url}/echo-id`)).status).toBe(200);
     expect(logger.entries).toEqual([]);
@@ -208,11 +229,19 @@ describe.each(ADAPTERS)(`hostile requests (%s, ${NEST})`, (adapter) => {
   it('CORS: a cross-origin POST stream works after its preflight', async () => {
     const preflight = await fetchRaw(`${t.url}/cors`, {
       method: 'OPTIONS',
-      headers: { Origin: 'http://app.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+      headers: {
+        Origin: 'http://app.example',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe('http://app.example');
-    const stream = await fetchRaw(`${t.url}/cors`, { method: 'POST', body: {}, headers: { Origin: 'http://app.example' } });
+    const stream = await fetchRaw(`${t.url}/cors`, {
+      method: 'POST',
+      body: {},
+      headers: { Origin: 'http://app.example' },
+    });
     expect(stream.status).toBe(200);
     expect(stream.headers['access-control-allow-origin']).toBe('http://app.example');
     expect(stream.body).toBe('data: "cross-origin"\n\n');

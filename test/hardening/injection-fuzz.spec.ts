@@ -5,8 +5,16 @@ import { createEventEncoder, ServerSentEvent } from 'nestjs-event-stream';
 
 const encode = createEventEncoder();
 
-function parse(stream: string): { events: EventSourceMessage[]; retries: number[]; comments: string[] } {
-  const result = { events: [] as EventSourceMessage[], retries: [] as number[], comments: [] as string[] };
+function parse(stream: string): {
+  events: EventSourceMessage[];
+  retries: number[];
+  comments: string[];
+} {
+  const result = {
+    events: [] as EventSourceMessage[],
+    retries: [] as number[],
+    comments: [] as string[],
+  };
   const parser = createParser({
     onEvent: (event) => result.events.push(event),
     onRetry: (retry) => result.retries.push(retry),
@@ -21,7 +29,19 @@ function parse(stream: string): { events: EventSourceMessage[]; retries: number[
 const hostile = fc
   .array(
     fc.oneof(
-      fc.constantFrom('\n', '\r', '\r\n', '\n\n', '\0', 'data: x', 'event: evil', 'id: 9', 'retry: 1', ':', ' '),
+      fc.constantFrom(
+        '\n',
+        '\r',
+        '\r\n',
+        '\n\n',
+        '\0',
+        'data: x',
+        'event: evil',
+        'id: 9',
+        'retry: 1',
+        ':',
+        ' ',
+      ),
       fc.string({ unit: 'binary' }),
     ),
     { maxLength: 8 },
@@ -32,27 +52,39 @@ describe('fields from user input cannot inject a field or an event', () => {
   it('holds for 100,000 random event names, ids, comments and payloads', () => {
     let rejected = 0;
     fc.assert(
-      fc.property(hostile, hostile, hostile, hostile, fc.boolean(), (event, id, comment, payload, raw) => {
-        let sse: ServerSentEvent;
-        try {
-          sse = new ServerSentEvent({ event, id, comment, ...(raw ? { rawData: payload } : { data: payload }) });
-        } catch (error) {
-          // Refused at construction: only for a line break or NUL in `event` or `id`.
-          rejected++;
-          return error instanceof TypeError && /[\r\n\0]/.test(event + id);
-        }
-        const { events, retries, comments } = parse(encode(sse));
-        const expectedData = raw ? payload.replace(/\r\n?/g, '\n') : JSON.stringify(payload);
-        // Plain comparisons keep 100,000 runs fast; fast-check reports a counterexample.
-        return (
-          events.length === 1 &&
-          events[0].event === (event || undefined) &&
-          events[0].id === id &&
-          events[0].data === expectedData &&
-          retries.length === 0 &&
-          comments.join('\n') === comment.replace(/\r\n?/g, '\n')
-        );
-      }),
+      fc.property(
+        hostile,
+        hostile,
+        hostile,
+        hostile,
+        fc.boolean(),
+        (event, id, comment, payload, raw) => {
+          let sse: ServerSentEvent;
+          try {
+            sse = new ServerSentEvent({
+              event,
+              id,
+              comment,
+              ...(raw ? { rawData: payload } : { data: payload }),
+            });
+          } catch (error) {
+            // Refused at construction: only for a line break or NUL in `event` or `id`.
+            rejected++;
+            return error instanceof TypeError && /[\r\n\0]/.test(event + id);
+          }
+          const { events, retries, comments } = parse(encode(sse));
+          const expectedData = raw ? payload.replace(/\r\n?/g, '\n') : JSON.stringify(payload);
+          // Plain comparisons keep 100,000 runs fast; fast-check reports a counterexample.
+          return (
+            events.length === 1 &&
+            events[0].event === (event || undefined) &&
+            events[0].id === id &&
+            events[0].data === expectedData &&
+            retries.length === 0 &&
+            comments.join('\n') === comment.replace(/\r\n?/g, '\n')
+          );
+        },
+      ),
       { numRuns: 100_000, seed: 42 },
     );
     expect(rejected).toBeGreaterThan(0);

@@ -65,17 +65,27 @@ describe.each(ADAPTERS)(`shutdown (%s, ${NEST})`, (adapter) => {
   }, 30_000);
 
   it('enableShutdownHooks() + SIGTERM ends every stream and lets the process exit', async () => {
-    const child = spawn(process.execPath, ['--import', './test/support/register-swc.mjs', 'test/fixtures/shutdown-app.ts'], {
-      cwd: resolve(import.meta.dirname, '../..'),
-      env: { ...process.env, ADAPTER: adapter, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', './test/support/register-swc.mjs', 'test/fixtures/shutdown-app.ts'],
+      {
+        cwd: resolve(import.meta.dirname, '../..'),
+        env: { ...process.env, ADAPTER: adapter, NODE_OPTIONS: '' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
     const { port } = JSON.parse((await lines.next()).value as string) as { port: number };
     const ends = await openStreams(`http://127.0.0.1:${port}`, 100);
-    const exited = new Promise<[number | null, string | null]>((resolve) => child.on('exit', (code, signal) => resolve([code, signal])));
+    const exited = new Promise<[number | null, string | null]>((resolve) =>
+      child.on('exit', (code, signal) => resolve([code, signal])),
+    );
     child.kill('SIGTERM');
-    const report = JSON.parse((await lines.next()).value as string) as { open: number; ended: number; closeMs: number };
+    const report = JSON.parse((await lines.next()).value as string) as {
+      open: number;
+      ended: number;
+      closeMs: number;
+    };
     const bodies = await Promise.all(ends);
     expect(await exited).toEqual([null, 'SIGTERM']);
     expect(report).toEqual({ open: 100, ended: 100, closeMs: expect.any(Number) });

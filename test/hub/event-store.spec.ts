@@ -1,6 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { EventHub, HISTORY_LOST_EVENT, MemoryEventStore, RedisEventStore, ServerSentEvent, type EventStore } from 'nestjs-event-stream';
+import {
+  EventHub,
+  HISTORY_LOST_EVENT,
+  MemoryEventStore,
+  RedisEventStore,
+  ServerSentEvent,
+  type EventStore,
+} from 'nestjs-event-stream';
 import { RedisServer, redisAvailable } from '../support/redis-server.js';
 
 interface StoreKind {
@@ -22,7 +29,8 @@ const kinds: StoreKind[] = [
 if (redisAvailable()) {
   kinds.push({
     name: 'RedisEventStore',
-    create: (options) => new RedisEventStore({ url: redis!.url, keyPrefix: `test${++prefix}:`, ...options }),
+    create: (options) =>
+      new RedisEventStore({ url: redis!.url, keyPrefix: `test${++prefix}:`, ...options }),
     channelsHeld: (store) => (store as RedisEventStore).tailedChannelCount,
   });
 }
@@ -33,7 +41,10 @@ beforeAll(async () => {
 afterAll(() => redis?.stop());
 
 /** Reads `count` events (or until the iteration ends) from a subscription. */
-async function take(iterator: AsyncIterator<ServerSentEvent>, count: number): Promise<ServerSentEvent[]> {
+async function take(
+  iterator: AsyncIterator<ServerSentEvent>,
+  count: number,
+): Promise<ServerSentEvent[]> {
   const events: ServerSentEvent[] = [];
   while (events.length < count) {
     const step = await iterator.next();
@@ -58,7 +69,9 @@ describe.each(kinds)('EventHub on $name', (kind) => {
 
   it('delivers live events in order, each with a strictly increasing id from the store', async () => {
     const hub = hubOn(kind.create());
-    const subscription = hub.subscribe('orders', { lastEventId: await hub.publish('orders', 'marker') })[Symbol.asyncIterator]();
+    const subscription = hub
+      .subscribe('orders', { lastEventId: await hub.publish('orders', 'marker') })
+      [Symbol.asyncIterator]();
     const ids = [];
     for (let i = 1; i <= 5; i++) ids.push(await hub.publish('orders', { n: i }));
     const events = await take(subscription, 5);
@@ -88,7 +101,10 @@ describe.each(kinds)('EventHub on $name', (kind) => {
     // it was never handed the event published before it subscribed.
     for (let i = 0; ; i++) {
       await hub.publish('news', `new ${i}`);
-      const received = await Promise.race([next, hub.publish('news', 'tick').then(() => undefined)]);
+      const received = await Promise.race([
+        next,
+        hub.publish('news', 'tick').then(() => undefined),
+      ]);
       if (received) {
         expect((received.value as ServerSentEvent).data).toMatch(/^(new \d+|tick)$/);
         break;
@@ -105,7 +121,11 @@ describe.each(kinds)('EventHub on $name', (kind) => {
         const publish = hub.publish('ticks', i);
         // Not awaited each time: publishes overlap the subscriber's join.
         if (i % 10 === 0) ids.push(await publish);
-        if (i === 200) joined = take(hub.subscribe('ticks', { lastEventId: ids.at(-1) })[Symbol.asyncIterator](), 800);
+        if (i === 200)
+          joined = take(
+            hub.subscribe('ticks', { lastEventId: ids.at(-1) })[Symbol.asyncIterator](),
+            800,
+          );
       }
     })();
     await publishing;
@@ -129,20 +149,21 @@ describe.each(kinds)('EventHub on $name', (kind) => {
     expect(kept[0]).toBeGreaterThan(6);
   });
 
-  it.each([['an id from elsewhere', '99999999999999-0'], ['a malformed id', 'not-an-id'], ['an empty id', '']])(
-    'treats %s as lost history',
-    async (_what, lastEventId) => {
-      const hub = hubOn(kind.create());
-      await hub.publish('feed', 'a');
-      const subscription = hub.subscribe('feed', { lastEventId })[Symbol.asyncIterator]();
-      await hub.publish('feed', 'END');
-      const events = await takeUntilEnd(subscription);
-      expect(events.map((e) => [e.event, e.data])).toEqual([
-        [HISTORY_LOST_EVENT, { lastEventId }],
-        [undefined, 'a'],
-      ]);
-    },
-  );
+  it.each([
+    ['an id from elsewhere', '99999999999999-0'],
+    ['a malformed id', 'not-an-id'],
+    ['an empty id', ''],
+  ])('treats %s as lost history', async (_what, lastEventId) => {
+    const hub = hubOn(kind.create());
+    await hub.publish('feed', 'a');
+    const subscription = hub.subscribe('feed', { lastEventId })[Symbol.asyncIterator]();
+    await hub.publish('feed', 'END');
+    const events = await takeUntilEnd(subscription);
+    expect(events.map((e) => [e.event, e.data])).toEqual([
+      [HISTORY_LOST_EVENT, { lastEventId }],
+      [undefined, 'a'],
+    ]);
+  });
 
   it('a lastEventId that is the newest one replays nothing and loses nothing', async () => {
     const hub = hubOn(kind.create());
@@ -155,9 +176,15 @@ describe.each(kinds)('EventHub on $name', (kind) => {
   it('keeps the fields of a published ServerSentEvent, with the id the store gives', async () => {
     const hub = hubOn(kind.create());
     const marker = await hub.publish('chat', 'marker');
-    await hub.publish('chat', new ServerSentEvent({ event: 'token', id: 'ignored', comment: 'c', data: { t: 'hi' } }));
+    await hub.publish(
+      'chat',
+      new ServerSentEvent({ event: 'token', id: 'ignored', comment: 'c', data: { t: 'hi' } }),
+    );
     const id = await hub.publish('chat', new ServerSentEvent({ rawData: '[DONE]' }));
-    const events = await take(hub.subscribe('chat', { lastEventId: marker })[Symbol.asyncIterator](), 2);
+    const events = await take(
+      hub.subscribe('chat', { lastEventId: marker })[Symbol.asyncIterator](),
+      2,
+    );
     expect(events).toEqual([
       expect.objectContaining({ event: 'token', comment: 'c', data: { t: 'hi' } }),
       expect.objectContaining({ rawData: '[DONE]', id }),
@@ -200,7 +227,9 @@ describe.each(kinds)('EventHub on $name', (kind) => {
   it('refuses a bad channel name', () => {
     const hub = hubOn(kind.create());
     for (const channel of ['', 'has space', 'a\nb', 'x'.repeat(201), 42]) {
-      expect(() => hub.subscribe(channel as string)).toThrow(/^EventHub: a channel name is 1 to 200 letters/);
+      expect(() => hub.subscribe(channel as string)).toThrow(
+        /^EventHub: a channel name is 1 to 200 letters/,
+      );
       expect(() => hub.publish(channel as string, 1)).toThrow(TypeError);
     }
   });
@@ -212,37 +241,56 @@ describe('RedisEventStore', () => {
   redisOnly('reads every tailed channel through one blocking connection', async () => {
     const store = new RedisEventStore({ url: redis!.url, keyPrefix: 'multiplex:' });
     const hub = new EventHub({ hub: { store } });
-    const markers = await Promise.all(Array.from({ length: 50 }, (_, i) => hub.publish(`c${i}`, 'marker')));
-    const subscriptions = markers.map((lastEventId, i) => hub.subscribe(`c${i}`, { lastEventId })[Symbol.asyncIterator]());
+    const markers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => hub.publish(`c${i}`, 'marker')),
+    );
+    const subscriptions = markers.map((lastEventId, i) =>
+      hub.subscribe(`c${i}`, { lastEventId })[Symbol.asyncIterator](),
+    );
     const firsts = subscriptions.map((subscription) => take(subscription, 1));
     await Promise.all(subscriptions.map((_, i) => hub.publish(`c${i}`, i)));
-    expect((await Promise.all(firsts)).map((events) => events[0].data)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect((await Promise.all(firsts)).map((events) => events[0].data)).toEqual(
+      Array.from({ length: 50 }, (_, i) => i),
+    );
     expect(store.tailedChannelCount).toBe(50);
     const probe = new Redis(redis!.url);
     const probeId = await probe.client('ID');
-    const others = String(await probe.client('LIST')).trim().split('\n').filter((line) => !line.startsWith(`id=${probeId} `));
+    const others = String(await probe.client('LIST'))
+      .trim()
+      .split('\n')
+      .filter((line) => !line.startsWith(`id=${probeId} `));
     // Only the store's two connections: commands, and the one for blocking reads.
     expect(others).toHaveLength(2);
     probe.disconnect();
     await hub.onApplicationShutdown();
   });
 
-  redisOnly('subscribers resume after a Redis restart, and nothing published after it is lost', async () => {
-    const store = new RedisEventStore({ url: redis!.url, keyPrefix: 'restart:' });
-    const hub = new EventHub({ hub: { store } });
-    const subscription = hub.subscribe('orders', { lastEventId: await hub.publish('orders', 'marker') })[Symbol.asyncIterator]();
-    await hub.publish('orders', 'before');
-    expect(data(await take(subscription, 1))).toEqual(['before']);
-    await redis!.restart();
-    const after = take(subscription, 20);
-    for (let i = 1; i <= 20; i++) await hub.publish('orders', i);
-    expect(data(await after)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    await hub.onApplicationShutdown();
-  }, 30_000);
+  redisOnly(
+    'subscribers resume after a Redis restart, and nothing published after it is lost',
+    async () => {
+      const store = new RedisEventStore({ url: redis!.url, keyPrefix: 'restart:' });
+      const hub = new EventHub({ hub: { store } });
+      const subscription = hub
+        .subscribe('orders', { lastEventId: await hub.publish('orders', 'marker') })
+        [Symbol.asyncIterator]();
+      await hub.publish('orders', 'before');
+      expect(data(await take(subscription, 1))).toEqual(['before']);
+      await redis!.restart();
+      const after = take(subscription, 20);
+      for (let i = 1; i <= 20; i++) await hub.publish('orders', i);
+      expect(data(await after)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      await hub.onApplicationShutdown();
+    },
+    30_000,
+  );
 
   it('rejects a bad historySize', () => {
-    expect(() => new RedisEventStore({ historySize: 0 })).toThrow('RedisEventStore: "historySize" must be a positive integer, got 0');
-    expect(() => new MemoryEventStore({ historySize: 1.5 })).toThrow('MemoryEventStore: "historySize" must be a positive integer, got 1.5');
+    expect(() => new RedisEventStore({ historySize: 0 })).toThrow(
+      'RedisEventStore: "historySize" must be a positive integer, got 0',
+    );
+    expect(() => new MemoryEventStore({ historySize: 1.5 })).toThrow(
+      'MemoryEventStore: "historySize" must be a positive integer, got 1.5',
+    );
   });
 });
 

@@ -33,7 +33,10 @@ describe.each(ADAPTERS)(`hub streams (%s, ${NEST})`, (adapter) => {
   let hub: EventHub;
   beforeAll(async () => {
     t = await startApp(
-      { imports: [EventStreamModule.forRoot({ hub: { maxQueuedEvents: MAX_QUEUED } })], controllers: [HubStreamController] },
+      {
+        imports: [EventStreamModule.forRoot({ hub: { maxQueuedEvents: MAX_QUEUED } })],
+        controllers: [HubStreamController],
+      },
       { adapter },
     );
     hub = t.app.get(EventHub);
@@ -43,11 +46,17 @@ describe.each(ADAPTERS)(`hub streams (%s, ${NEST})`, (adapter) => {
   it('a reader that stalls while megabyte events are published gets all of them, in order, once it reads again', async () => {
     const { port } = new URL(t.url);
     const socket = connect(Number(port), '127.0.0.1');
-    socket.write(`GET /hub/stall-${adapter} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
+    socket.write(
+      `GET /hub/stall-${adapter} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`,
+    );
     await new Promise((resolve) => socket.once('data', resolve)); // the headers
     socket.pause();
     // Far more than the socket's buffers take, fewer than the subscription may queue.
-    for (let i = 0; i < 20; i++) await hub.publish(`stall-${adapter}`, new ServerSentEvent({ event: `e${i}`, rawData: MEGABYTE }));
+    for (let i = 0; i < 20; i++)
+      await hub.publish(
+        `stall-${adapter}`,
+        new ServerSentEvent({ event: `e${i}`, rawData: MEGABYTE }),
+      );
     const names: string[] = [];
     let tail = '';
     socket.setEncoding('latin1');
@@ -68,11 +77,14 @@ describe.each(ADAPTERS)(`hub streams (%s, ${NEST})`, (adapter) => {
   it('a reader that stays stalled past the bound is ended, and its subscription freed', async () => {
     const { port } = new URL(t.url);
     const socket = connect(Number(port), '127.0.0.1');
-    socket.write(`GET /hub/bound-${adapter} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
+    socket.write(
+      `GET /hub/bound-${adapter} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`,
+    );
     await new Promise((resolve) => socket.once('data', resolve));
     socket.pause();
     const before = hub.subscriberCount;
-    for (let i = 0; i < MAX_QUEUED + 20; i++) await hub.publish(`bound-${adapter}`, new ServerSentEvent({ rawData: MEGABYTE }));
+    for (let i = 0; i < MAX_QUEUED + 20; i++)
+      await hub.publish(`bound-${adapter}`, new ServerSentEvent({ rawData: MEGABYTE }));
     expect(hub.subscriberCount).toBe(before - 1);
     socket.destroy();
   });
@@ -86,13 +98,17 @@ describe.each(ADAPTERS)(`hub streams (%s, ${NEST})`, (adapter) => {
     const { status, body } = await response;
     expect(status).toBe(200);
     expect(body).toMatch(/^data: \{"fine":true\}\n\n/m);
-    expect(body).toMatch(/event: error\ndata: \{"statusCode":500,"message":"Internal server error"\}\n\n$/);
+    expect(body).toMatch(
+      /event: error\ndata: \{"statusCode":500,"message":"Internal server error"\}\n\n$/,
+    );
     expect(hub.subscriberCount).toBe(before);
   });
 
   it('a client that leaves frees its subscription', async () => {
     const before = hub.subscriberCount;
-    const response = fetchRaw(`${t.url}/hub/leave-${adapter}`, { until: (body) => body.includes('"hello"') });
+    const response = fetchRaw(`${t.url}/hub/leave-${adapter}`, {
+      until: (body) => body.includes('"hello"'),
+    });
     await until(() => hub.subscriberCount === before + 1);
     await hub.publish(`leave-${adapter}`, 'hello');
     await response; // disconnects once the event is in

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, Module, Param } from '@nestjs/common';
 import { EventSource } from 'eventsource';
-import { EventHub, EventStream, EventStreamModule, LastEventId, RedisEventStore } from 'nestjs-event-stream';
+import {
+  EventHub,
+  EventStream,
+  EventStreamModule,
+  LastEventId,
+  RedisEventStore,
+} from 'nestjs-event-stream';
 import { ADAPTERS, NEST, startApp, type TestApp } from '../support/app.js';
 import { Deferred } from '../support/deferred.js';
 import { RedisServer, redisAvailable } from '../support/redis-server.js';
@@ -30,7 +36,11 @@ run(`two instances sharing one Redis (%s, ${NEST})`, (adapter) => {
   let b: TestApp;
   const instance = () => {
     @Module({
-      imports: [EventStreamModule.forRoot({ hub: { store: new RedisEventStore({ url: redis.url, keyPrefix: `${adapter}:` }) } })],
+      imports: [
+        EventStreamModule.forRoot({
+          hub: { store: new RedisEventStore({ url: redis.url, keyPrefix: `${adapter}:` }) },
+        }),
+      ],
       controllers: [PricesController],
     })
     class InstanceModule {}
@@ -66,17 +76,22 @@ run(`two instances sharing one Redis (%s, ${NEST})`, (adapter) => {
       received.push({ id: event.lastEventId, price: (JSON.parse(event.data) as PriceDto).price });
       for (const [count, resolve] of waiters) if (received.length === count) resolve();
     };
-    const receivedCount = (count: number) => new Promise<void>((resolve) => (received.length >= count ? resolve() : waiters.push([count, resolve])));
+    const receivedCount = (count: number) =>
+      new Promise<void>((resolve) =>
+        received.length >= count ? resolve() : waiters.push([count, resolve]),
+      );
     await new Promise<void>((resolve) => (source.onopen = () => resolve()));
 
     // Live across instances: published on B, delivered through A.
-    for (let price = 1; price <= 3; price++) await hubOnB.publish('prices:NEST', { symbol: 'NEST', price });
+    for (let price = 1; price <= 3; price++)
+      await hubOnB.publish('prices:NEST', { symbol: 'NEST', price });
     await receivedCount(3);
 
     // Cut off: A goes away; meanwhile B publishes; then the client reconnects to B.
     target = b.url;
     await a.app.close();
-    for (let price = 4; price <= 8; price++) await hubOnB.publish('prices:NEST', { symbol: 'NEST', price });
+    for (let price = 4; price <= 8; price++)
+      await hubOnB.publish('prices:NEST', { symbol: 'NEST', price });
     reconnect.resolve();
     await receivedCount(8);
     source.close();

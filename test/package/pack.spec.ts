@@ -22,13 +22,34 @@ describe('npm pack', () => {
   beforeAll(() => {
     mkdirSync(join(root, 'test-output'), { recursive: true });
     scratch = mkdtempSync(join(root, 'test-output', 'pack-'));
-    const tarball = run('npm', ['pack', '--silent', '--pack-destination', scratch], root).trim().split('\n').at(-1)!;
-    for (const [name, type] of [['esm', 'module'], ['cjs', 'commonjs']]) {
+    const tarball = run('npm', ['pack', '--silent', '--pack-destination', scratch], root)
+      .trim()
+      .split('\n')
+      .at(-1)!;
+    for (const [name, type] of [
+      ['esm', 'module'],
+      ['cjs', 'commonjs'],
+    ]) {
       const project = join(scratch, name);
       mkdirSync(project);
-      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: `scratch-${name}`, private: true, type }));
+      writeFileSync(
+        join(project, 'package.json'),
+        JSON.stringify({ name: `scratch-${name}`, private: true, type }),
+      );
       // Peers come from the repository's node_modules above, so nothing is downloaded.
-      run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts', join(scratch, tarball)], project);
+      run(
+        'npm',
+        [
+          'install',
+          '--no-save',
+          '--no-audit',
+          '--no-fund',
+          '--legacy-peer-deps',
+          '--ignore-scripts',
+          join(scratch, tarball),
+        ],
+        project,
+      );
     }
   }, 120_000);
 
@@ -38,18 +59,36 @@ describe('npm pack', () => {
 
   it('works from an ES module through import', () => {
     const project = join(scratch, 'esm');
-    writeFileSync(join(project, 'index.js'), `import { ServerSentEvent, formatSseEvent, EventStream } from 'nestjs-event-stream';${usage}`);
+    writeFileSync(
+      join(project, 'index.js'),
+      `import { ServerSentEvent, formatSseEvent, EventStream } from 'nestjs-event-stream';${usage}`,
+    );
     expect(run('node', ['index.js'], project)).toBe(expected);
   });
 
   it('works from CommonJS through require', () => {
     const project = join(scratch, 'cjs');
-    writeFileSync(join(project, 'index.js'), `const { ServerSentEvent, formatSseEvent, EventStream } = require('nestjs-event-stream');${usage}`);
+    writeFileSync(
+      join(project, 'index.js'),
+      `const { ServerSentEvent, formatSseEvent, EventStream } = require('nestjs-event-stream');${usage}`,
+    );
     expect(run('node', ['--no-warnings', 'index.js'], project)).toBe(expected);
   });
 
   it('ships the type declarations the exports map points to', () => {
-    const files = run('tar', ['-tzf', join(scratch, run('ls', [scratch], scratch).split('\n').find((f) => f.endsWith('.tgz'))!)], root);
+    const files = run(
+      'tar',
+      [
+        '-tzf',
+        join(
+          scratch,
+          run('ls', [scratch], scratch)
+            .split('\n')
+            .find((f) => f.endsWith('.tgz'))!,
+        ),
+      ],
+      root,
+    );
     expect(files).toContain('package/dist/index.d.ts');
     expect(files).toContain('package/dist/index.js');
     expect(files).not.toMatch(/package\/(lib|test|sample)\//);

@@ -21,9 +21,9 @@ describe('createEventEncoder', () => {
   });
 
   it('writes a ServerSentEvent field by field, data JSON-encoded and rawData verbatim', () => {
-    expect(encode(new ServerSentEvent({ data: 'x', event: 'e', id: 1, retry: 10, comment: 'c' }))).toBe(
-      ': c\nevent: e\nid: 1\nretry: 10\ndata: "x"\n\n',
-    );
+    expect(
+      encode(new ServerSentEvent({ data: 'x', event: 'e', id: 1, retry: 10, comment: 'c' })),
+    ).toBe(': c\nevent: e\nid: 1\nretry: 10\ndata: "x"\n\n');
     expect(encode(new ServerSentEvent({ rawData: '[DONE]' }))).toBe('data: [DONE]\n\n');
     expect(encode(new ServerSentEvent({ rawData: 'a\nb' }))).toBe('data: a\ndata: b\n\n');
     expect(encode(new ServerSentEvent({ data: null }))).toBe('data: null\n\n');
@@ -34,7 +34,9 @@ describe('createEventEncoder', () => {
     const named = createEventEncoder({ event: 'tick' });
     expect(named({ a: 1 })).toBe('event: tick\ndata: {"a":1}\n\n');
     expect(named(new ServerSentEvent({ data: 1 }))).toBe('event: tick\ndata: 1\n\n');
-    expect(named(new ServerSentEvent({ data: 1, event: 'other' }))).toBe('event: other\ndata: 1\n\n');
+    expect(named(new ServerSentEvent({ data: 1, event: 'other' }))).toBe(
+      'event: other\ndata: 1\n\n',
+    );
   });
 
   it('hands the event name to the data encoder', () => {
@@ -46,7 +48,9 @@ describe('createEventEncoder', () => {
         return '"custom"';
       },
     });
-    expect(custom(new ServerSentEvent({ data: 1, event: 'token' }))).toBe('event: token\ndata: "custom"\n\n');
+    expect(custom(new ServerSentEvent({ data: 1, event: 'token' }))).toBe(
+      'event: token\ndata: "custom"\n\n',
+    );
     expect(custom(2)).toBe('event: default\ndata: "custom"\n\n');
     expect(seen).toEqual([
       [1, 'token'],
@@ -56,7 +60,9 @@ describe('createEventEncoder', () => {
 
   it('encodes a ServerSentEvent handed to many subscribers in turn once', () => {
     let encoded = 0;
-    const counting = createEventEncoder({ encodeData: (value) => (encoded++, JSON.stringify(value)) });
+    const counting = createEventEncoder({
+      encodeData: (value) => (encoded++, JSON.stringify(value)),
+    });
     const shared = new ServerSentEvent({ id: 1, data: { a: 1 } });
     const frames = [counting(shared), counting(shared), counting(shared)];
     expect(new Set(frames)).toEqual(new Set(['id: 1\ndata: {"a":1}\n\n']));
@@ -67,12 +73,16 @@ describe('createEventEncoder', () => {
   });
 
   it('refuses values that JSON cannot encode, naming them', () => {
-    expect(() => encode(() => 1)).toThrow(new TypeError('Cannot encode function (anonymous) as JSON event data'));
+    expect(() => encode(() => 1)).toThrow(
+      new TypeError('Cannot encode function (anonymous) as JSON event data'),
+    );
     expect(() => encode(Symbol('s'))).toThrow(/Cannot encode Symbol\(s\) as JSON event data/);
     expect(() => encode(10n)).toThrow(TypeError);
   });
 
   it('rejects a default event name with a line break when the route is set up', () => {
-    expect(() => createEventEncoder({ event: 'a\nb' })).toThrow(/EventStream: "event" must not contain CR, LF or NUL/);
+    expect(() => createEventEncoder({ event: 'a\nb' })).toThrow(
+      /EventStream: "event" must not contain CR, LF or NUL/,
+    );
   });
 });

@@ -3,9 +3,9 @@ import { formatSseEvent, KEEPALIVE_COMMENT } from 'nestjs-event-stream';
 
 describe('formatSseEvent', () => {
   it('writes fields in the order comment, event, id, retry, data and ends with a blank line', () => {
-    expect(formatSseEvent({ data: '{"a":1}', event: 'tick', id: '3', retry: 500, comment: 'c' })).toBe(
-      ': c\nevent: tick\nid: 3\nretry: 500\ndata: {"a":1}\n\n',
-    );
+    expect(
+      formatSseEvent({ data: '{"a":1}', event: 'tick', id: '3', retry: 500, comment: 'c' }),
+    ).toBe(': c\nevent: tick\nid: 3\nretry: 500\ndata: {"a":1}\n\n');
   });
 
   it('writes only the fields given', () => {
@@ -53,7 +53,9 @@ describe('formatSseEvent', () => {
   });
 
   it('rejects a missing argument', () => {
-    expect(() => formatSseEvent(undefined as never)).toThrow(/expected an object of SSE fields, got undefined/);
+    expect(() => formatSseEvent(undefined as never)).toThrow(
+      /expected an object of SSE fields, got undefined/,
+    );
   });
 
   it('exports the keep-alive comment', () => {

@@ -13,13 +13,35 @@ function parse(stream: string): Array<EventSourceMessage> {
 // Weighted towards what breaks SSE framing: every kind of line break, NUL, U+2028,
 // a BOM, astral characters (emoji) and the text of field names.
 const tricky = fc.constantFrom(
-  '\n', '\r', '\r\n', '\n\r', '\0', '\u2028', '\u2029', '\uFEFF', '😀', '👩‍👩‍👧',
-  'data:', 'event:', 'id:', 'retry:', ':', ' ', '\t', 'é',
+  '\n',
+  '\r',
+  '\r\n',
+  '\n\r',
+  '\0',
+  '\u2028',
+  '\u2029',
+  '\uFEFF',
+  '😀',
+  '👩‍👩‍👧',
+  'data:',
+  'event:',
+  'id:',
+  'retry:',
+  ':',
+  ' ',
+  '\t',
+  'é',
 );
 const text = fc
-  .array(fc.oneof({ weight: 3, arbitrary: tricky }, { weight: 2, arbitrary: fc.string({ unit: 'grapheme' }) }), {
-    maxLength: 12,
-  })
+  .array(
+    fc.oneof(
+      { weight: 3, arbitrary: tricky },
+      { weight: 2, arbitrary: fc.string({ unit: 'grapheme' }) },
+    ),
+    {
+      maxLength: 12,
+    },
+  )
   .map((parts) => parts.join(''));
 const singleLine = text.map((value) => value.replace(/[\r\n\0]/g, ''));
 
@@ -35,7 +57,9 @@ describe('formatSseEvent round trip through eventsource-parser', () => {
         // SSE joins data lines with LF, so CRLF and lone CR come back as LF: the one
         // change the protocol itself makes (JSON data never holds a raw line break).
         const expectedData = payload.replace(/\r\n?/g, '\n');
-        expect(events.slice(0, -1)).toEqual([{ data: expectedData, event: event || undefined, id }]);
+        expect(events.slice(0, -1)).toEqual([
+          { data: expectedData, event: event || undefined, id },
+        ]);
         expect(events.at(-1)).toEqual({ data: 'sentinel', event: undefined, id: undefined });
       }),
       { numRuns: 10_000, seed: 20261124 },

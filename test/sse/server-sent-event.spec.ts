@@ -3,8 +3,20 @@ import { ServerSentEvent } from 'nestjs-event-stream';
 
 describe('ServerSentEvent', () => {
   it('keeps every field and turns a numeric id into a string', () => {
-    const event = new ServerSentEvent({ data: { a: 1 }, event: 'tick', id: 7, retry: 1000, comment: 'hi' });
-    expect(event).toMatchObject({ data: { a: 1 }, event: 'tick', id: '7', retry: 1000, comment: 'hi' });
+    const event = new ServerSentEvent({
+      data: { a: 1 },
+      event: 'tick',
+      id: 7,
+      retry: 1000,
+      comment: 'hi',
+    });
+    expect(event).toMatchObject({
+      data: { a: 1 },
+      event: 'tick',
+      id: '7',
+      retry: 1000,
+      comment: 'hi',
+    });
     expect(new ServerSentEvent({ rawData: '[DONE]' }).rawData).toBe('[DONE]');
   });
 
@@ -26,7 +38,11 @@ describe('ServerSentEvent', () => {
     [{ id: Infinity }, RangeError, /"id" must be a finite number or a string, got Infinity/],
     [{ id: {} }, TypeError, /"id" must be a string, got an object \(Object\)/],
     [{ retry: -1 }, RangeError, /"retry" must be a non-negative integer \(milliseconds\), got -1/],
-    [{ retry: 1.5 }, RangeError, /"retry" must be a non-negative integer \(milliseconds\), got 1.5/],
+    [
+      { retry: 1.5 },
+      RangeError,
+      /"retry" must be a non-negative integer \(milliseconds\), got 1.5/,
+    ],
     [{ retry: Number.NaN }, RangeError, /"retry" must be a non-negative integer/],
     [{ retry: '100' }, TypeError, /"retry" must be a number of milliseconds, got "100"/],
     [{ comment: ['x'] }, TypeError, /"comment" must be a string, got an array/],
@@ -38,7 +54,9 @@ describe('ServerSentEvent', () => {
   });
 
   it('rejects a missing init with a clear message', () => {
-    expect(() => new ServerSentEvent(null as never)).toThrow(new TypeError('ServerSentEvent: expected an object of fields, got null'));
+    expect(() => new ServerSentEvent(null as never)).toThrow(
+      new TypeError('ServerSentEvent: expected an object of fields, got null'),
+    );
   });
 
   it('shortens a long bad value in the message', () => {

@@ -24,7 +24,12 @@ const leaf = fc.oneof(
   fc.constant(null).map(() => new WrapperDto()),
 );
 const tree = fc.letrec((tie) => ({
-  node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(fc.string(), tie('node'), { maxKeys: 4 })),
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.array(tie('node'), { maxLength: 4 }),
+    fc.dictionary(fc.string(), tie('node'), { maxKeys: 4 }),
+  ),
 })).node;
 
 describe('createClassTransformerEncoder', () => {
@@ -41,7 +46,9 @@ describe('createClassTransformerEncoder', () => {
 
   it('still applies @Exclude to a class instance deep inside plain objects and arrays', () => {
     const encode = createClassTransformerEncoder({});
-    expect(encode({ list: [{ user: new SecretDto() }] }, undefined)).toBe('{"list":[{"user":{"name":"visible"}}]}');
+    expect(encode({ list: [{ user: new SecretDto() }] }, undefined)).toBe(
+      '{"list":[{"user":{"name":"visible"}}]}',
+    );
   });
 
   it('with serialize options, leaves even plain trees to class-transformer', () => {

@@ -161,7 +161,10 @@ describe.each(ADAPTERS)(`errors (%s, ${NEST})`, (adapter) => {
   const logger = new RecordingLogger();
   beforeAll(
     async () =>
-      (t = await startApp({ controllers: [ErrorsController] }, { adapter, configure: (app) => app.useLogger(logger) })),
+      (t = await startApp(
+        { controllers: [ErrorsController] },
+        { adapter, configure: (app) => app.useLogger(logger) },
+      )),
   );
   afterAll(() => t.app.close());
   beforeEach(() => {
@@ -170,12 +173,46 @@ describe.each(ADAPTERS)(`errors (%s, ${NEST})`, (adapter) => {
 
   describe('before the first event: an ordinary HTTP error through the exception filters', () => {
     it.each([
-      ['an exception thrown by the generator', '/not-found', 404, { statusCode: 404, message: 'no such item', error: 'Not Found' }],
-      ['an exception thrown after an await, before the first yield', '/after-await', 403, { statusCode: 403, message: 'Forbidden' }],
-      ['a guard', '/guarded', 403, { statusCode: 403, message: 'Forbidden resource', error: 'Forbidden' }],
-      ['a pipe', '/pipe?n=abc', 400, { statusCode: 400, message: 'Validation failed (numeric string is expected)', error: 'Bad Request' }],
-      ['a method that throws', '/throws-sync', 409, { statusCode: 409, message: 'not now', error: 'Conflict' }],
-      ['an Observable that errors first', '/observable-error', 404, { statusCode: 404, message: 'Not Found' }],
+      [
+        'an exception thrown by the generator',
+        '/not-found',
+        404,
+        { statusCode: 404, message: 'no such item', error: 'Not Found' },
+      ],
+      [
+        'an exception thrown after an await, before the first yield',
+        '/after-await',
+        403,
+        { statusCode: 403, message: 'Forbidden' },
+      ],
+      [
+        'a guard',
+        '/guarded',
+        403,
+        { statusCode: 403, message: 'Forbidden resource', error: 'Forbidden' },
+      ],
+      [
+        'a pipe',
+        '/pipe?n=abc',
+        400,
+        {
+          statusCode: 400,
+          message: 'Validation failed (numeric string is expected)',
+          error: 'Bad Request',
+        },
+      ],
+      [
+        'a method that throws',
+        '/throws-sync',
+        409,
+        { statusCode: 409, message: 'not now', error: 'Conflict' },
+      ],
+      [
+        'an Observable that errors first',
+        '/observable-error',
+        404,
+        { statusCode: 404, message: 'Not Found' },
+      ],
     ])('%s', async (_what, path, status, body) => {
       const response = await fetchRaw(`${t.url}${path}`);
       expect(response.status).toBe(status);
@@ -190,7 +227,10 @@ describe.each(ADAPTERS)(`errors (%s, ${NEST})`, (adapter) => {
     });
 
     it('ValidationPipe: a valid body streams with 200, an invalid one is a 400', async () => {
-      const ok = await collectEvents(t.url, '/validated', { method: 'POST', body: { prompt: 'hello' } });
+      const ok = await collectEvents(t.url, '/validated', {
+        method: 'POST',
+        body: { prompt: 'hello' },
+      });
       expect(ok.status).toBe(200);
       expect(ok.events).toEqual([{ event: 'echo', data: '"hello"' }]);
 
@@ -210,7 +250,10 @@ describe.each(ADAPTERS)(`errors (%s, ${NEST})`, (adapter) => {
       ]) {
         const response = await fetchRaw(`${t.url}${path}`);
         expect(response.status).toBe(500);
-        expect(JSON.parse(response.body)).toEqual({ statusCode: 500, message: 'Internal server error' });
+        expect(JSON.parse(response.body)).toEqual({
+          statusCode: 500,
+          message: 'Internal server error',
+        });
         expect(logger.entries.map((e) => e.detail + e.message).join('\n')).toContain(
           `@EventStream() route ErrorsController.${path === '/not-a-stream' ? 'notAStream' : 'stringIsNotAStream'} returned ${returned}; expected an async generator`,
         );
@@ -222,14 +265,20 @@ describe.each(ADAPTERS)(`errors (%s, ${NEST})`, (adapter) => {
     it('hides a non-HTTP error exactly as Nest does, logs it once, and keeps serving', async () => {
       const response = await fetchRaw(`${t.url}/fails-later`);
       expect(response.status).toBe(200);
-      expect(response.body).toBe('data: 1\n\ndata: 2\n\nevent: error\ndata: {"statusCode":500,"message":"Internal server error"}\n\n');
+      expect(response.body).toBe(
+        'data: 1\n\ndata: 2\n\nevent: error\ndata: {"statusCode":500,"message":"Internal server error"}\n\n',
+      );
       expect(response.body).not.toMatch(/hunter2|at .*\.ts/);
       const errors = logger.entries.filter((e) => e.level === 'error');
       expect(errors).toHaveLength(1);
-      expect(errors[0].message).toBe('ErrorsController.failsLater: the stream failed after its first event');
+      expect(errors[0].message).toBe(
+        'ErrorsController.failsLater: the stream failed after its first event',
+      );
       expect(errors[0].detail).toContain('hunter2');
 
-      expect((await collectEvents(t.url, '/ok')).events.map((e) => e.data)).toEqual(['"still serving"']);
+      expect((await collectEvents(t.url, '/ok')).events.map((e) => e.data)).toEqual([
+        '"still serving"',
+      ]);
     });
 
     it("sends an HttpException's response, unlogged", async () => {
@@ -247,13 +296,17 @@ describe.each(ADAPTERS)(`errors (%s, ${NEST})`, (adapter) => {
 
     it('handles an Observable that errors later the same way', async () => {
       const response = await fetchRaw(`${t.url}/observable-fails-later`);
-      expect(response.body).toBe('data: "first"\n\nevent: error\ndata: {"statusCode":500,"message":"Internal server error"}\n\n');
+      expect(response.body).toBe(
+        'data: "first"\n\nevent: error\ndata: {"statusCode":500,"message":"Internal server error"}\n\n',
+      );
       expect(response.body).not.toContain('secret');
     });
 
     it('treats a value that cannot be encoded as an error of the stream', async () => {
       const response = await fetchRaw(`${t.url}/unencodable-later`);
-      expect(response.body).toBe('data: 1\n\nevent: error\ndata: {"statusCode":500,"message":"Internal server error"}\n\n');
+      expect(response.body).toBe(
+        'data: 1\n\nevent: error\ndata: {"statusCode":500,"message":"Internal server error"}\n\n',
+      );
       expect(logger.entries.filter((e) => e.level === 'error')).toHaveLength(1);
     });
   });

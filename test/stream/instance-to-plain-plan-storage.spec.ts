@@ -7,7 +7,8 @@ import { Exclude, Expose } from 'class-transformer';
 jest.unstable_mockModule('class-transformer/cjs/storage.js', () => ({
   defaultMetadataStorage: { findExcludeMetadata: () => undefined },
 }));
-const { compileInstanceToPlain, compilePlan } = await import('../../lib/stream/instance-to-plain-plan.js');
+const { compileInstanceToPlain, compilePlan } =
+  await import('../../lib/stream/instance-to-plain-plan.js');
 
 class AccountDto {
   @Expose() name = 'ada';

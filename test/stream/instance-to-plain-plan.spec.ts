@@ -1,8 +1,20 @@
 import 'reflect-metadata';
 import { describe, expect, it } from '@jest/globals';
-import { Exclude, Expose, instanceToPlain, Transform, Type, type ClassTransformOptions } from 'class-transformer';
+import {
+  Exclude,
+  Expose,
+  instanceToPlain,
+  Transform,
+  Type,
+  type ClassTransformOptions,
+} from 'class-transformer';
 import fc from 'fast-check';
-import { compileInstanceToPlain, compilePlan, NOT_COVERED, NOT_COVERED_BY_CLASS } from '../../lib/stream/instance-to-plain-plan.js';
+import {
+  compileInstanceToPlain,
+  compilePlan,
+  NOT_COVERED,
+  NOT_COVERED_BY_CLASS,
+} from '../../lib/stream/instance-to-plain-plan.js';
 
 // DTOs with every kind of metadata the plan compiles: @Expose (renamed, in groups,
 // one way only, on a getter), @Exclude (one way only, class-wide), @Type (classes,
@@ -32,7 +44,10 @@ class UserDto {
   @Type(() => String) code?: unknown;
   @Type(() => Number) count?: unknown;
   @Type(() => Boolean) flag?: unknown;
-  @Type(({ object }: { object: Record<string, unknown> } = { object: {} }) => (object.id === 1 ? TagDto : AddressDto)) payload?: unknown;
+  @Type(({ object }: { object: Record<string, unknown> } = { object: {} }) =>
+    object.id === 1 ? TagDto : AddressDto,
+  )
+  payload?: unknown;
   _secret?: unknown;
 
   @Expose()
@@ -67,9 +82,50 @@ class UndecoratedDto {
   q?: unknown;
 }
 
-const COVERED_CLASSES = [TagDto, AddressDto, UserDto, AdminDto, ExcludeAllDto, ExposeAllDto, UndecoratedDto];
-const FIELDS = ['id', 'name', 'password', 'email', 'phone', 'incoming', 'outgoing', 'createdAt', 'address', 'tags', 'code', 'count', 'flag', 'payload',
-  '_secret', '$dollar', 'label', 'internal', 'street', 'geo', 'city', 'level', 'legacyId', 'a', 'b', 'c', 'owner', 'x', 'y', 'z', 'p', 'q', 'display2'];
+const COVERED_CLASSES = [
+  TagDto,
+  AddressDto,
+  UserDto,
+  AdminDto,
+  ExcludeAllDto,
+  ExposeAllDto,
+  UndecoratedDto,
+];
+const FIELDS = [
+  'id',
+  'name',
+  'password',
+  'email',
+  'phone',
+  'incoming',
+  'outgoing',
+  'createdAt',
+  'address',
+  'tags',
+  'code',
+  'count',
+  'flag',
+  'payload',
+  '_secret',
+  '$dollar',
+  'label',
+  'internal',
+  'street',
+  'geo',
+  'city',
+  'level',
+  'legacyId',
+  'a',
+  'b',
+  'c',
+  'owner',
+  'x',
+  'y',
+  'z',
+  'p',
+  'q',
+  'display2',
+];
 
 // Options the plan compiles, each with its plan made once (as a route does).
 const OPTIONS: ClassTransformOptions[] = [
@@ -100,7 +156,9 @@ function instances(values: fc.Arbitrary<unknown>): fc.Arbitrary<object> {
       fc.dictionary(fc.constantFrom(...FIELDS), values, { maxKeys: 5 }),
       fc.dictionary(fc.string({ maxLength: 4 }), values, { maxKeys: 2 }),
     )
-    .map(([cls, fields, extra]) => Object.assign(cls ? Object.create(cls.prototype) : {}, extra, fields));
+    .map(([cls, fields, extra]) =>
+      Object.assign(cls ? Object.create(cls.prototype) : {}, extra, fields),
+    );
 }
 
 const value = fc.letrec((tie) => ({
@@ -132,7 +190,9 @@ describe('compilePlan (instanceToPlain from a per-class plan)', () => {
   it('gives byte-identical JSON to JSON.stringify(instanceToPlain(x, options)) for 10,000 generated DTOs, without falling back', () => {
     fc.assert(
       fc.property(fc.nat(OPTIONS.length - 1), instances(value), (index, dto) => {
-        expect(outcome(() => plans[index](dto))).toBe(outcome(() => instanceToPlain(dto, OPTIONS[index])));
+        expect(outcome(() => plans[index](dto))).toBe(
+          outcome(() => instanceToPlain(dto, OPTIONS[index])),
+        );
       }),
       { numRuns: 10_000, seed: 2026 },
     );
@@ -177,7 +237,10 @@ class Square {
   kind = 'square';
 }
 class DiscriminatedDto {
-  @Type(() => Object, { discriminator: { property: 'kind', subTypes: [{ value: Square, name: 'square' }] } }) shape: object = new Square();
+  @Type(() => Object, {
+    discriminator: { property: 'kind', subTypes: [{ value: Square, name: 'square' }] },
+  })
+  shape: object = new Square();
 }
 
 class MapDto {
@@ -194,29 +257,42 @@ const NOT_COVERED_VALUES: Array<[string, () => object, symbol]> = [
   ['a Buffer', () => ({ bytes: Buffer.from('hi') }), NOT_COVERED],
   ['a promise', () => ({ later: Promise.resolve(1) }), NOT_COVERED],
   ['a method-valued property', () => ({ now: () => 5 }), NOT_COVERED],
-  ['a constructor property that is not a class', () => ({ inner: { constructor: 'x' } }), NOT_COVERED],
+  [
+    'a constructor property that is not a class',
+    () => ({ inner: { constructor: 'x' } }),
+    NOT_COVERED,
+  ],
 ];
 
 describe('compileInstanceToPlain', () => {
-  it.each(NOT_COVERED_VALUES)('leaves %s to class-transformer, with the same JSON', (_, make, reason) => {
-    let planError: unknown;
-    try {
-      compilePlan({})!(make());
-    } catch (error) {
-      planError = error;
-    }
-    expect(planError).toBe(reason);
-    expect(outcome(() => compileInstanceToPlain({})(make()))).toBe(outcome(() => instanceToPlain(make())));
-  });
-
-  it.each<ClassTransformOptions>([{ enableCircularCheck: true }, { ignoreDecorators: true }, { version: 2 }, { targetMaps: [] }])(
-    'leaves option set %o to class-transformer',
-    (options) => {
-      expect(compilePlan(options)).toBeUndefined();
-      const user = Object.assign(new UserDto(), { id: 1, outgoing: 2, password: 'x' });
-      expect(JSON.stringify(compileInstanceToPlain(options)(user))).toBe(JSON.stringify(instanceToPlain(user, options)));
+  it.each(NOT_COVERED_VALUES)(
+    'leaves %s to class-transformer, with the same JSON',
+    (_, make, reason) => {
+      let planError: unknown;
+      try {
+        compilePlan({})!(make());
+      } catch (error) {
+        planError = error;
+      }
+      expect(planError).toBe(reason);
+      expect(outcome(() => compileInstanceToPlain({})(make()))).toBe(
+        outcome(() => instanceToPlain(make())),
+      );
     },
   );
+
+  it.each<ClassTransformOptions>([
+    { enableCircularCheck: true },
+    { ignoreDecorators: true },
+    { version: 2 },
+    { targetMaps: [] },
+  ])('leaves option set %o to class-transformer', (options) => {
+    expect(compilePlan(options)).toBeUndefined();
+    const user = Object.assign(new UserDto(), { id: 1, outgoing: 2, password: 'x' });
+    expect(JSON.stringify(compileInstanceToPlain(options)(user))).toBe(
+      JSON.stringify(instanceToPlain(user, options)),
+    );
+  });
 
   it('sends a class whose metadata it does not cover straight to class-transformer after its first value', () => {
     let typeCalls = 0;
@@ -233,7 +309,9 @@ describe('compileInstanceToPlain', () => {
     typeCalls = 0;
     expect(toPlain(new PartlyCovered())).toEqual({ at: new Date(0), n: 2 });
     expect(typeCalls).toBe(1); // class-transformer's call only, no plan run before it
-    expect(JSON.stringify(toPlain({ plain: true, inner: new PartlyCovered() }))).toBe('{"plain":true,"inner":{"at":"1970-01-01T00:00:00.000Z","n":2}}');
+    expect(JSON.stringify(toPlain({ plain: true, inner: new PartlyCovered() }))).toBe(
+      '{"plain":true,"inner":{"at":"1970-01-01T00:00:00.000Z","n":2}}',
+    );
     expect(compilePlan({})!({ plain: 1 })).toEqual({ plain: 1 });
   });
 

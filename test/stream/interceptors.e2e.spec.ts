@@ -39,9 +39,14 @@ class TimeoutLoggingInterceptor implements NestInterceptor {
     probe.chain = new WeakRef(handled);
     return handled.pipe(
       timeout(200),
-      catchError((error: unknown) => throwError(() => (error instanceof TimeoutError ? new RequestTimeoutException() : error))),
+      catchError((error: unknown) =>
+        throwError(() => (error instanceof TimeoutError ? new RequestTimeoutException() : error)),
+      ),
       map((data) => ({ data })),
-      tap({ complete: () => probe.chainCompleted.resolve(), error: (error: unknown) => probe.chainFailed.resolve(error) }),
+      tap({
+        complete: () => probe.chainCompleted.resolve(),
+        error: (error: unknown) => probe.chainFailed.resolve(error),
+      }),
     );
   }
 }
@@ -77,7 +82,10 @@ describe.each(ADAPTERS)(`global interceptors (%s, ${NEST})`, (adapter) => {
 
   beforeAll(async () => {
     target = await startApp(
-      { controllers: [InterceptedController], providers: [{ provide: APP_INTERCEPTOR, useClass: TimeoutLoggingInterceptor }] },
+      {
+        controllers: [InterceptedController],
+        providers: [{ provide: APP_INTERCEPTOR, useClass: TimeoutLoggingInterceptor }],
+      },
       { adapter },
     );
   });

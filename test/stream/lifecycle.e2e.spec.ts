@@ -13,7 +13,13 @@ import {
   type NestModule,
 } from '@nestjs/common';
 import { EventSource } from 'eventsource';
-import { EventStream, EventStreamModule, EventStreamSignal, LastEventId, ServerSentEvent } from 'nestjs-event-stream';
+import {
+  EventStream,
+  EventStreamModule,
+  EventStreamSignal,
+  LastEventId,
+  ServerSentEvent,
+} from 'nestjs-event-stream';
 import { collectEvents } from 'nestjs-event-stream/testing';
 import { request, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
@@ -47,7 +53,9 @@ const probe = freshProbe();
 @Injectable()
 class GateInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const response = context.switchToHttp().getResponse<{ raw?: ServerResponse } & ServerResponse>();
+    const response = context
+      .switchToHttp()
+      .getResponse<{ raw?: ServerResponse } & ServerResponse>();
     (response.raw ?? response).once('close', () => probe.clientLeftDuringSetup.resolve());
     probe.inSetup.resolve();
     return from(probe.proceed.promise).pipe(switchMap(() => next.handle()));
@@ -178,7 +186,10 @@ class LifecycleController {
   }
 }
 
-@Module({ imports: [EventStreamModule.forRoot({ maxBufferedBytes: 256 * 1024 })], controllers: [LifecycleController] })
+@Module({
+  imports: [EventStreamModule.forRoot({ maxBufferedBytes: 256 * 1024 })],
+  controllers: [LifecycleController],
+})
 class LifecycleModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     // Counts writes to the socket, to see frames coalesced.
@@ -198,7 +209,13 @@ class LifecycleModule implements NestModule {
 describe.each(ADAPTERS)(`lifecycle (%s, ${NEST})`, (adapter) => {
   let t: TestApp;
   const logger = new RecordingLogger();
-  beforeAll(async () => (t = await startApp({ imports: [LifecycleModule] }, { adapter, configure: (app) => app.useLogger(logger) })));
+  beforeAll(
+    async () =>
+      (t = await startApp(
+        { imports: [LifecycleModule] },
+        { adapter, configure: (app) => app.useLogger(logger) },
+      )),
+  );
   afterAll(() => t.app.close());
   beforeEach(() => {
     Object.assign(probe, freshProbe());
@@ -266,7 +283,12 @@ describe.each(ADAPTERS)(`lifecycle (%s, ${NEST})`, (adapter) => {
     await probe.teardown.promise;
     await new Promise((resolve) => response.once('close', resolve).resume());
     expect(logger.entries).toEqual([
-      expect.objectContaining({ level: 'warn', message: expect.stringMatching(/^LifecycleController\.flood: dropped the client, client did not keep up: \d+ bytes unsent, over the limit of 262144$/) }),
+      expect.objectContaining({
+        level: 'warn',
+        message: expect.stringMatching(
+          /^LifecycleController\.flood: dropped the client, client did not keep up: \d+ bytes unsent, over the limit of 262144$/,
+        ),
+      }),
     ]);
   });
 
@@ -289,18 +311,36 @@ describe.each(ADAPTERS)(`lifecycle (%s, ${NEST})`, (adapter) => {
   });
 
   it('200 concurrent clients each get every event', async () => {
-    const streams = await Promise.all(Array.from({ length: 200 }, () => collectEvents(t.url, '/ten', { timeoutMs: 15_000 })));
-    for (const stream of streams) expect(stream.events.map((e) => e.data)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    const streams = await Promise.all(
+      Array.from({ length: 200 }, () => collectEvents(t.url, '/ten', { timeoutMs: 15_000 })),
+    );
+    for (const stream of streams)
+      expect(stream.events.map((e) => e.data)).toEqual([
+        '0',
+        '1',
+        '2',
+        '3',
+        '4',
+        '5',
+        '6',
+        '7',
+        '8',
+        '9',
+      ]);
   });
 
   it('@LastEventId() hands the method the header, or undefined', async () => {
     expect((await collectEvents(t.url, '/last-event-id')).events[0].data).toBe('{"id":null}');
-    const resumed = await collectEvents(t.url, '/last-event-id', { headers: { 'Last-Event-ID': 'evt-41' } });
+    const resumed = await collectEvents(t.url, '/last-event-id', {
+      headers: { 'Last-Event-ID': 'evt-41' },
+    });
     expect(resumed.events[0].data).toBe('{"id":"evt-41"}');
   });
 
   it('@LastEventId(ParseIntPipe) parses, and a bad value is a 400 before any stream', async () => {
-    const resumed = await collectEvents(t.url, '/last-event-id-int', { headers: { 'Last-Event-ID': '41' } });
+    const resumed = await collectEvents(t.url, '/last-event-id-int', {
+      headers: { 'Last-Event-ID': '41' },
+    });
     expect(resumed.events[0].data).toBe('{"next":42}');
     const bad = await fetchRaw(`${t.url}/last-event-id-int`, { headers: { 'Last-Event-ID': 'x' } });
     expect(bad.status).toBe(400);

@@ -41,20 +41,28 @@ describe.each(ADAPTERS)(`EventStreamModule (%s, ${NEST})`, (adapter) => {
 
   it('routes work without the module, on built-in defaults', async () => {
     t = await startApp({ controllers: [DefaultsController] }, { adapter });
-    expect((await fetchRaw(`${t.url}/defaults`)).body).toBe('data: {"name":"visible","secret":"hidden"}\n\n');
+    expect((await fetchRaw(`${t.url}/defaults`)).body).toBe(
+      'data: {"name":"visible","secret":"hidden"}\n\n',
+    );
   });
 
   it('forRoot() sets defaults for every route, which a route option overrides', async () => {
     t = await startApp(
       {
-        imports: [EventStreamModule.forRoot({ retry: 1000, serialize: { excludePrefixes: ['sec'] } })],
+        imports: [
+          EventStreamModule.forRoot({ retry: 1000, serialize: { excludePrefixes: ['sec'] } }),
+        ],
         controllers: [DefaultsController],
       },
       { adapter },
     );
-    expect((await fetchRaw(`${t.url}/defaults`)).body).toBe('retry: 1000\n\ndata: {"name":"visible"}\n\n');
+    expect((await fetchRaw(`${t.url}/defaults`)).body).toBe(
+      'retry: 1000\n\ndata: {"name":"visible"}\n\n',
+    );
     // A route's serialize options replace the module's key by key.
-    expect((await fetchRaw(`${t.url}/overridden`)).body).toBe('retry: 50\n\ndata: {"secret":"hidden"}\n\n');
+    expect((await fetchRaw(`${t.url}/overridden`)).body).toBe(
+      'retry: 50\n\ndata: {"secret":"hidden"}\n\n',
+    );
   });
 
   it('forRootAsync() builds the options with injected dependencies', async () => {
@@ -76,16 +84,33 @@ describe.each(ADAPTERS)(`EventStreamModule (%s, ${NEST})`, (adapter) => {
 
   it('forRootAsync() rejects bad options from the factory when the app starts', async () => {
     await expect(
-      startApp({ imports: [EventStreamModule.forRootAsync({ useFactory: () => ({ commitAfter: -1 }) })] }, { adapter }),
-    ).rejects.toThrow('EventStreamModule: "commitAfter" must be a non-negative integer (milliseconds), got -1');
+      startApp(
+        { imports: [EventStreamModule.forRootAsync({ useFactory: () => ({ commitAfter: -1 }) })] },
+        { adapter },
+      ),
+    ).rejects.toThrow(
+      'EventStreamModule: "commitAfter" must be a non-negative integer (milliseconds), got -1',
+    );
   });
 });
 
 describe('option validation, where the options are written', () => {
   it.each([
-    [{ keepAlive: 0 }, RangeError, '"keepAlive" must be a positive integer (milliseconds) or false, got 0'],
-    [{ keepAlive: 1.5 }, RangeError, '"keepAlive" must be a positive integer (milliseconds) or false, got 1.5'],
-    [{ commitAfter: -5 }, RangeError, '"commitAfter" must be a non-negative integer (milliseconds), got -5'],
+    [
+      { keepAlive: 0 },
+      RangeError,
+      '"keepAlive" must be a positive integer (milliseconds) or false, got 0',
+    ],
+    [
+      { keepAlive: 1.5 },
+      RangeError,
+      '"keepAlive" must be a positive integer (milliseconds) or false, got 1.5',
+    ],
+    [
+      { commitAfter: -5 },
+      RangeError,
+      '"commitAfter" must be a non-negative integer (milliseconds), got -5',
+    ],
     [{ retry: -1 }, RangeError, '"retry" must be a non-negative integer (milliseconds), got -1'],
     [{ event: 'a\nb' }, TypeError, '"event" must not contain CR, LF or NUL, got "a\\nb"'],
     [{ type: 'UserDto' }, TypeError, '"type" must be a class, got "UserDto"'],
@@ -105,6 +130,8 @@ describe('option validation, where the options are written', () => {
   });
 
   it('@EventStream() refuses to decorate something that is not a method', () => {
-    expect(() => EventStream()({}, 'field', {} as PropertyDescriptor)).toThrow('@EventStream() decorates methods only');
+    expect(() => EventStream()({}, 'field', {} as PropertyDescriptor)).toThrow(
+      '@EventStream() decorates methods only',
+    );
   });
 });

@@ -31,7 +31,8 @@ class DoneDto {
 
 const headSourceClosed = { deferred: new Deferred<void>() };
 
-const user = () => new UserDto({ name: 'ada', password: 'secret', email: 'ada@example.com', role: 'admin' });
+const user = () =>
+  new UserDto({ name: 'ada', password: 'secret', email: 'ada@example.com', role: 'admin' });
 
 @Controller()
 class SourcesController {
@@ -54,7 +55,11 @@ class SourcesController {
   @EventStream()
   asyncIterable(): AsyncIterable<number> {
     let n = 0;
-    return { [Symbol.asyncIterator]: () => ({ next: async () => (n < 2 ? { value: ++n, done: false } : { value: undefined, done: true }) }) };
+    return {
+      [Symbol.asyncIterator]: () => ({
+        next: async () => (n < 2 ? { value: ++n, done: false } : { value: undefined, done: true }),
+      }),
+    };
   }
 
   @Get('iterable')
@@ -119,7 +124,13 @@ class SourcesController {
   @Get('envelope')
   @EventStream()
   *envelope() {
-    yield new ServerSentEvent({ comment: 'note', event: 'update', id: 'a-1', retry: 3000, data: { ok: true } });
+    yield new ServerSentEvent({
+      comment: 'note',
+      event: 'update',
+      id: 'a-1',
+      retry: 3000,
+      data: { ok: true },
+    });
     yield new ServerSentEvent({ rawData: 'line one\nline two' });
     yield new ServerSentEvent({ data: 'quoted' });
     yield 'plain string';
@@ -176,7 +187,8 @@ describe.each(ADAPTERS)(`sources and serialisation (%s, ${NEST})`, (adapter) => 
   beforeAll(async () => (t = await startApp({ controllers: [SourcesController] }, { adapter })));
   afterAll(() => t.app.close());
 
-  const data = async (path: string, options = {}) => (await collectEvents(t.url, path, options)).events.map((e) => e.data);
+  const data = async (path: string, options = {}) =>
+    (await collectEvents(t.url, path, options)).events.map((e) => e.data);
 
   it('streams an async generator', async () => {
     expect(await data('/async-generator')).toEqual(['1', '2']);
@@ -211,11 +223,16 @@ describe.each(ADAPTERS)(`sources and serialisation (%s, ${NEST})`, (adapter) => 
   });
 
   it('applies class-transformer groups from the serialize option', async () => {
-    expect(await data('/dto-groups')).toEqual(['{"name":"ada","email":"ada@example.com","role":"ADMIN"}']);
+    expect(await data('/dto-groups')).toEqual([
+      '{"name":"ada","email":"ada@example.com","role":"ADMIN"}',
+    ]);
   });
 
   it('turns plain objects (and arrays of them) into the route type first', async () => {
-    expect(await data('/plain-with-type')).toEqual(['{"name":"bob","role":"USER"}', '[{"name":"eve","role":"SPY"}]']);
+    expect(await data('/plain-with-type')).toEqual([
+      '{"name":"bob","role":"USER"}',
+      '[{"name":"eve","role":"SPY"}]',
+    ]);
   });
 
   it('serialises each named event with its own DTO', async () => {
@@ -296,4 +313,3 @@ describe.each(ADAPTERS)(`sources and serialisation (%s, ${NEST})`, (adapter) => 
     expect(body).toBe('');
   });
 });
-

@@ -1,4 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  jest,
+} from '@jest/globals';
 import { Controller, Get, NotFoundException } from '@nestjs/common';
 import { EventSource } from 'eventsource';
 import { EventStream } from 'nestjs-event-stream';
@@ -89,7 +98,9 @@ describe.each(ADAPTERS)(`timing (%s, ${NEST})`, (adapter) => {
     jest.advanceTimersByTime(1000);
     (await gateOpened(3)).resolve('d');
     await stream.waitForText('data: "d"\n\n');
-    expect(stream.body()).toBe('data: "a"\n\ndata: "b"\n\ndata: "c"\n\n: ping\n\n: ping\n\ndata: "d"\n\n');
+    expect(stream.body()).toBe(
+      'data: "a"\n\ndata: "b"\n\ndata: "c"\n\n: ping\n\n: ping\n\ndata: "d"\n\n',
+    );
   });
 
   it('sends no ping with keepAlive: false', async () => {

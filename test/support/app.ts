@@ -22,7 +22,10 @@ export interface StartAppOptions {
 }
 
 /** Starts a real Nest app on a free loopback port. */
-export async function startApp(metadata: ModuleMetadata, options: StartAppOptions = {}): Promise<TestApp> {
+export async function startApp(
+  metadata: ModuleMetadata,
+  options: StartAppOptions = {},
+): Promise<TestApp> {
   const moduleRef = await Test.createTestingModule(metadata).compile();
   const app =
     options.adapter === 'fastify'

@@ -6,8 +6,14 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Whether browser tests can run: a missing Chromium skips them locally, fails them under CI. */
 export function chromiumAvailable(): boolean {
   const found = existsSync(CHROMIUM);
-  if (!found && process.env.CI) throw new Error(`Chromium is missing at ${CHROMIUM}, and CI must run the browser tests (.ci/run installs it)`);
-  if (!found) console.warn(`Chromium not found at ${CHROMIUM}: browser tests skipped (apt-get install chromium to run them)`);
+  if (!found && process.env.CI)
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM}, and CI must run the browser tests (.ci/run installs it)`,
+    );
+  if (!found)
+    console.warn(
+      `Chromium not found at ${CHROMIUM}: browser tests skipped (apt-get install chromium to run them)`,
+    );
   return found;
 }
 

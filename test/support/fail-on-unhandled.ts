@@ -13,6 +13,8 @@ afterAll(() => {
   process.off('unhandledRejection', record);
   process.off('uncaughtException', record);
   if (escaped.length > 0) {
-    throw new Error(`${escaped.length} unhandled error(s) escaped: ${escaped.map((e) => (e as Error)?.stack ?? String(e)).join('\n')}`);
+    throw new Error(
+      `${escaped.length} unhandled error(s) escaped: ${escaped.map((e) => (e as Error)?.stack ?? String(e)).join('\n')}`,
+    );
   }
 });

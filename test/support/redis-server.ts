@@ -5,8 +5,14 @@ import { createServer } from 'node:net';
 /** Whether Redis tests can run: a missing server skips them locally, fails them under CI. */
 export function redisAvailable(): boolean {
   const found = spawnSync('redis-server', ['--version']).status === 0;
-  if (!found && process.env.CI) throw new Error('redis-server is missing, and CI must run the Redis tests (.ci/run installs it)');
-  if (!found) console.warn('redis-server not found: Redis tests skipped (apt-get install redis-server to run them)');
+  if (!found && process.env.CI)
+    throw new Error(
+      'redis-server is missing, and CI must run the Redis tests (.ci/run installs it)',
+    );
+  if (!found)
+    console.warn(
+      'redis-server not found: Redis tests skipped (apt-get install redis-server to run them)',
+    );
   return found;
 }
 
@@ -51,7 +57,18 @@ export class RedisServer {
 
   private async spawn(): Promise<void> {
     // Small stream nodes, so that MAXLEN ~ trims a short history in tests as it would a long one.
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--stream-node-max-entries', '4'];
+    const args = [
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--stream-node-max-entries',
+      '4',
+    ];
     const child = spawn('redis-server', args, {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -62,7 +79,9 @@ export class RedisServer {
         output += chunk.toString();
         if (output.includes('Ready to accept connections')) resolve();
       });
-      child.once('exit', (code) => reject(new Error(`redis-server exited (${code}) before it was ready: ${output}`)));
+      child.once('exit', (code) =>
+        reject(new Error(`redis-server exited (${code}) before it was ready: ${output}`)),
+      );
     });
     child.stdout!.resume();
   }

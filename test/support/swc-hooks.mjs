@@ -9,12 +9,16 @@ import { fileURLToPath } from 'node:url';
 const absent = new Set((process.env.ABSENT_PACKAGES ?? '').split(',').filter(Boolean));
 
 export async function resolve(specifier, context, nextResolve) {
-  if (absent.has(specifier)) throw Object.assign(new Error(`Cannot find package '${specifier}'`), { code: 'ERR_MODULE_NOT_FOUND' });
+  if (absent.has(specifier))
+    throw Object.assign(new Error(`Cannot find package '${specifier}'`), {
+      code: 'ERR_MODULE_NOT_FOUND',
+    });
   try {
     return await nextResolve(specifier, context);
   } catch (error) {
     // Sources import './x.js' as NodeNext wants; the file on disk is './x.ts'.
-    if (specifier.startsWith('.') && specifier.endsWith('.js')) return nextResolve(`${specifier.slice(0, -3)}.ts`, context);
+    if (specifier.startsWith('.') && specifier.endsWith('.js'))
+      return nextResolve(`${specifier.slice(0, -3)}.ts`, context);
     throw error;
   }
 }

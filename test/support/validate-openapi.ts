@@ -12,5 +12,8 @@ export function validateOpenApi(document: object): void {
     process.stdin.on('data', (chunk) => (input += chunk)).on('end', () =>
       SwaggerParser.validate(JSON.parse(input)).then(() => process.exit(0), (error) => { console.error(error.message); process.exit(1); }));
   `;
-  execFileSync(process.execPath, ['-e', script], { input: JSON.stringify(document), stdio: ['pipe', 'ignore', 'pipe'] });
+  execFileSync(process.execPath, ['-e', script], {
+    input: JSON.stringify(document),
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
 }

@@ -1,8 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
 import { Body, Controller, Get, HttpCode, Post, type Type } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiProperty,
+  DocumentBuilder,
+  SwaggerModule,
+  type OpenAPIObject,
+} from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
-import { EventStream, LastEventId, ServerSentEvent, withEventStreamItemSchemas } from 'nestjs-event-stream';
+import {
+  EventStream,
+  LastEventId,
+  ServerSentEvent,
+  withEventStreamItemSchemas,
+} from 'nestjs-event-stream';
 import { validateOpenApi } from '../support/validate-openapi.js';
 
 class TickDto {
@@ -72,7 +83,9 @@ class DocumentedController {
 }
 
 async function document(version?: string): Promise<OpenAPIObject> {
-  const moduleRef = await Test.createTestingModule({ controllers: [DocumentedController] }).compile();
+  const moduleRef = await Test.createTestingModule({
+    controllers: [DocumentedController],
+  }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   await app.init();
   const builder = new DocumentBuilder().setTitle('streams').setVersion('1');
@@ -82,16 +95,24 @@ async function document(version?: string): Promise<OpenAPIObject> {
   return doc;
 }
 
-const ref = (model: Type | string) => ({ $ref: `#/components/schemas/${typeof model === 'string' ? model : model.name}` });
+const ref = (model: Type | string) => ({
+  $ref: `#/components/schemas/${typeof model === 'string' ? model : model.name}`,
+});
 const envelope = ref('ServerSentEvent');
-const withData = (data: object) => ({ allOf: [envelope, { type: 'object', required: ['data'], properties: { data } }] });
-const DEFAULT_DESCRIPTION = 'A stream of Server-Sent Events (text/event-stream), one envelope per event.';
+const withData = (data: object) => ({
+  allOf: [envelope, { type: 'object', required: ['data'], properties: { data } }],
+});
+const DEFAULT_DESCRIPTION =
+  'A stream of Server-Sent Events (text/event-stream), one envelope per event.';
 
 describe('OpenAPI for event streams', () => {
   it('documents a typed stream: text/event-stream of envelopes whose data is the DTO', async () => {
     const doc = await document();
     expect(doc.paths['/ticks'].get!.responses).toEqual({
-      200: { description: 'Live prices.', content: { 'text/event-stream': { schema: withData(ref(TickDto)) } } },
+      200: {
+        description: 'Live prices.',
+        content: { 'text/event-stream': { schema: withData(ref(TickDto)) } },
+      },
     });
     expect(doc.components!.schemas!.TickDto).toEqual({
       type: 'object',
@@ -105,7 +126,10 @@ describe('OpenAPI for event streams', () => {
     expect(doc.components!.schemas!.ServerSentEvent).toEqual({
       type: 'object',
       properties: {
-        id: { type: 'string', description: 'The event id; a reconnecting client sends it back as Last-Event-ID.' },
+        id: {
+          type: 'string',
+          description: 'The event id; a reconnecting client sends it back as Last-Event-ID.',
+        },
         event: { type: 'string', description: 'The event name ("message" when absent).' },
         retry: { type: 'integer', minimum: 0, description: 'Reconnection delay in milliseconds.' },
       },
@@ -115,13 +139,25 @@ describe('OpenAPI for event streams', () => {
   it('documents named events as a oneOf with a discriminator on event, on POST with 200', async () => {
     const doc = await document();
     const named = (event: string, dto: Type) => ({
-      allOf: [envelope, { type: 'object', required: ['event', 'data'], properties: { event: { type: 'string', enum: [event] }, data: ref(dto) } }],
+      allOf: [
+        envelope,
+        {
+          type: 'object',
+          required: ['event', 'data'],
+          properties: { event: { type: 'string', enum: [event] }, data: ref(dto) },
+        },
+      ],
     });
     expect(doc.paths['/chat'].post!.responses).toEqual({
       200: {
         description: DEFAULT_DESCRIPTION,
         content: {
-          'text/event-stream': { schema: { oneOf: [named('token', TokenDto), named('done', DoneDto)], discriminator: { propertyName: 'event' } } },
+          'text/event-stream': {
+            schema: {
+              oneOf: [named('token', TokenDto), named('done', DoneDto)],
+              discriminator: { propertyName: 'event' },
+            },
+          },
         },
       },
     });
@@ -136,7 +172,11 @@ describe('OpenAPI for event streams', () => {
     expect(doc.paths['/free'].get!.responses).toEqual({
       200: {
         description: DEFAULT_DESCRIPTION,
-        content: { 'text/event-stream': { schema: withData({ description: 'Any JSON value, JSON-encoded on `data:` lines.' }) } },
+        content: {
+          'text/event-stream': {
+            schema: withData({ description: 'Any JSON value, JSON-encoded on `data:` lines.' }),
+          },
+        },
       },
     });
   });
@@ -168,9 +208,17 @@ describe('OpenAPI for event streams', () => {
 
   it("lets the user's own @ApiOkResponse() win, whichever side it is on", async () => {
     const doc = await document();
-    expect(doc.paths['/overridden'].get!.responses).toEqual({ 200: { description: 'Mine.', content: { 'application/json': { schema: { type: 'string' } } } } });
+    expect(doc.paths['/overridden'].get!.responses).toEqual({
+      200: {
+        description: 'Mine.',
+        content: { 'application/json': { schema: { type: 'string' } } },
+      },
+    });
     expect(doc.paths['/overridden-below'].get!.responses).toEqual({
-      200: { description: 'Mine too.', content: { 'application/json': { schema: { type: 'string' } } } },
+      200: {
+        description: 'Mine too.',
+        content: { 'application/json': { schema: { type: 'string' } } },
+      },
     });
   });
 
