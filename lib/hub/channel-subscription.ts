@@ -1,4 +1,4 @@
-import { PUSH_EVENTS, type PushSource } from '../sse/push-source.js';
+import { PUSH_EVENTS, type PushSource } from '../source/push-source.js';
 import type { ServerSentEvent } from '../sse/server-sent-event.js';
 import { compareEventIds } from './event-id.js';
 

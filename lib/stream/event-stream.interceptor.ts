@@ -19,7 +19,7 @@ import type {
 import { createEventEncoder, type EventEncoder } from '../sse/event-encoder.js';
 import { serializeSseFields } from '../sse/format-sse-event.js';
 import { describe } from '../sse/sse-fields.js';
-import { createClassTransformerEncoder } from './class-transformer-encoder.js';
+import { createClassTransformerEncoder } from '../serialize/class-transformer-encoder.js';
 import { closeEventSource, toEventSource } from './event-source.js';
 import { EventStreamWriter, type RawResponse } from './event-stream-writer.js';
 import { HandlerResult } from './handler-result.js';

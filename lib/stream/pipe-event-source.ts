@@ -1,6 +1,6 @@
 import type { Subscription } from 'rxjs';
 import type { EventEncoder } from '../sse/event-encoder.js';
-import { PUSH_EVENTS, type PushSource } from '../sse/push-source.js';
+import { PUSH_EVENTS, type PushSource } from '../source/push-source.js';
 import { closeEventSource, type EventSource } from './event-source.js';
 import type { EventStreamWriter } from './event-stream-writer.js';
 

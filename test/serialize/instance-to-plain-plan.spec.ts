@@ -14,7 +14,7 @@ import {
   compilePlan,
   NOT_COVERED,
   NOT_COVERED_BY_CLASS,
-} from '../../lib/stream/instance-to-plain-plan.js';
+} from '../../lib/serialize/instance-to-plain-plan.js';
 
 // DTOs with every kind of metadata the plan compiles: @Expose (renamed, in groups,
 // one way only, on a getter), @Exclude (one way only, class-wide), @Type (classes,

@@ -8,7 +8,7 @@ jest.unstable_mockModule('class-transformer/cjs/storage.js', () => ({
   defaultMetadataStorage: { findExcludeMetadata: () => undefined },
 }));
 const { compileInstanceToPlain, compilePlan } =
-  await import('../../lib/stream/instance-to-plain-plan.js');
+  await import('../../lib/serialize/instance-to-plain-plan.js');
 
 class AccountDto {
   @Expose() name = 'ada';

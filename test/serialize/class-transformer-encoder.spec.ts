@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { describe, expect, it } from '@jest/globals';
 import { Exclude, Expose, instanceToPlain, Type } from 'class-transformer';
 import fc from 'fast-check';
-import { createClassTransformerEncoder } from '../../lib/stream/class-transformer-encoder.js';
+import { createClassTransformerEncoder } from '../../lib/serialize/class-transformer-encoder.js';
 
 class SecretDto {
   @Expose() name = 'visible';
