@@ -16,7 +16,7 @@ export function redisAvailable(): boolean {
   return found;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as { port: number };
@@ -25,14 +25,24 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+export interface RedisServerOptions {
+  /** More redis-server arguments (e.g. `--cluster-enabled yes`). */
+  args?: string[];
+  /** Working directory, where a cluster node keeps its nodes.conf. */
+  cwd?: string;
+}
+
 /** A real redis-server of the test's own, on a free loopback port, without persistence. */
 export class RedisServer {
   private process: ChildProcess | undefined;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly options: RedisServerOptions,
+  ) {}
 
-  static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await freePort());
+  static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
+    const server = new RedisServer(await freePort(), options);
     await server.spawn();
     return server;
   }
@@ -68,8 +78,10 @@ export class RedisServer {
       'no',
       '--stream-node-max-entries',
       '4',
+      ...(this.options.args ?? []),
     ];
     const child = spawn('redis-server', args, {
+      cwd: this.options.cwd,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     this.process = child;
