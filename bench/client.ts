@@ -7,7 +7,7 @@ const NEWLINE = 0x0a;
 /** No frame for this long during a fan-out: the server is not delivering any more. */
 const STALL_MS = 5_000;
 
-function get(url: string): Promise<IncomingMessage> {
+export function get(url: string): Promise<IncomingMessage> {
   return new Promise((resolve, reject) =>
     request(url, { agent }, resolve).on('error', reject).end(),
   );
@@ -44,17 +44,45 @@ export async function countFrames(
   return { frames, bytes };
 }
 
+/** Calls `onEvent` with the delivery latency of each event (`data: {"t": <sent at>}`). */
+export function onTimedEvents(response: IncomingMessage, onEvent: (latency: number) => void): void {
+  let pending = '';
+  response.setEncoding('utf8');
+  response.on('data', (chunk: string) => {
+    const at = now();
+    pending += chunk;
+    let end: number;
+    while ((end = pending.indexOf('\n\n')) !== -1) {
+      const frame = pending.slice(0, end);
+      pending = pending.slice(end + 2);
+      const data = /^data: ?(.*)$/m.exec(frame)?.[1]; // the space after the colon is optional
+      if (data) onEvent(at - (JSON.parse(data) as { t: number }).t);
+    }
+  });
+}
+
 export interface FanOutResult {
   latencies: number[];
   complete: boolean;
 }
 
-/** Opens `clients` idle streams, has the server publish `count` events, and times each delivery. */
+export interface FanOutOptions {
+  /** The stream client `index` opens; default `/subscribe` for every client. */
+  path?: (index: number) => string;
+  /** Runs once every stream is open, before the server is told to publish. */
+  beforePublish?: () => Promise<void>;
+}
+
+/**
+ * Opens `clients` streams, has the server publish (`/publish?count=…&interval=…`: `count`
+ * events to each client), and times each delivery.
+ */
 export async function fanOut(
   base: string,
   clients: number,
   count: number,
   intervalMs: number,
+  { path = () => '/subscribe', beforePublish }: FanOutOptions = {},
 ): Promise<FanOutResult> {
   const latencies: number[] = [];
   const received = new Array<number>(clients).fill(0);
@@ -68,45 +96,42 @@ export async function fanOut(
     await Promise.all(
       Array.from({ length: Math.min(500, clients - start) }, async (_, j) => {
         const index = start + j;
-        const response = await get(`${base}/subscribe`);
+        const response = await get(`${base}${path(index)}`);
         responses.push(response);
         open++;
-        let pending = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          const at = now();
-          pending += chunk;
-          let end: number;
-          while ((end = pending.indexOf('\n\n')) !== -1) {
-            const frame = pending.slice(0, end);
-            pending = pending.slice(end + 2);
-            const data = /^data: ?(.*)$/m.exec(frame)?.[1]; // the space after the colon is optional
-            if (!data) continue;
-            latencies.push(at - (JSON.parse(data) as { t: number }).t);
-            if (++received[index] === count && ++finished === clients) allDone();
-          }
+        onTimedEvents(response, (latency) => {
+          latencies.push(latency);
+          if (++received[index] === count && ++finished === clients) allDone();
         });
       }),
     );
   }
   if (open !== clients) throw new Error(`only ${open} of ${clients} subscribers connected`);
-  await getText(`${base}/publish?count=${count}&interval=${intervalMs}`);
-  // Complete means every client got every event, however late: the wait ends early only
-  // when no frame at all has come for a while (a server that dropped or stalled).
-  let lastFrames = -1;
+  await beforePublish?.();
+  await getText(`${base}/publish?count=${count}&interval=${intervalMs}&clients=${clients}`);
+  await doneOrStalled(done, () => latencies.length);
+  for (const response of responses) response.destroy();
+  return { latencies, complete: finished === clients };
+}
+
+/**
+ * Waits for `done`: complete means every client got every event, however late. The wait
+ * ends early only when no event at all has come for a while (a server that dropped or
+ * stalled).
+ */
+export async function doneOrStalled(done: Promise<void>, events: () => number): Promise<void> {
+  let last = -1;
   const stalled = new Promise<void>((resolve) => {
     const timer = setInterval(() => {
-      if (latencies.length === lastFrames) {
+      if (events() === last) {
         clearInterval(timer);
         resolve();
       }
-      lastFrames = latencies.length;
+      last = events();
     }, STALL_MS);
     void done.then(() => clearInterval(timer));
   });
   await Promise.race([done, stalled]);
-  for (const response of responses) response.destroy();
-  return { latencies, complete: finished === clients };
 }
 
 /** Opens `clients` idle streams and returns them, to measure what they cost the server. */

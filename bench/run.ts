@@ -1,17 +1,15 @@
 // npm run bench [-- --repeats 3 --servers raw,event-stream-express --scenarios burst,fanout]
 // Each server runs as its own process on loopback; this process is the client. Servers
 // take turns in a rotating order, and each figure is the median of the repeats.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { IncomingMessage } from 'node:http';
 import { countFrames, fanOut, getText, openIdle } from './client.js';
+import { median, percentile, root, startServer, stopServer } from './server-process.js';
 
-const root = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
   options: {
     repeats: { type: 'string', default: '3' },
@@ -53,54 +51,23 @@ const FANOUT = args.fanout.split(',').map(Number);
 
 const PROFILES = join(root, 'bench/results/profiles');
 
-async function startServer(
-  name: string,
-  repeat: number,
-): Promise<{ base: string; child: ChildProcess }> {
-  const { file, env } = SERVERS[name];
-  // A folder per run: the module loader's thread writes a profile of its own.
-  const profile = args.profile
-    ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILES, `${name}-${repeat + 1}`)}`]
-    : [];
-  const child = spawn(
-    process.execPath,
-    [
-      ...profile,
-      '--expose-gc',
-      '--max-old-space-size=4096',
-      '--import',
-      './test/support/register-swc.mjs',
-      file,
-    ],
-    {
-      cwd: root,
-      env: { ...process.env, ...env, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  child.on('exit', (code, signal) => {
-    if (code !== null && code !== 0) process.stderr.write(`${name} exited with ${code}\n`);
-    else if (signal && signal !== 'SIGTERM')
-      process.stderr.write(`${name} was killed by ${signal}\n`);
+const startServerRun = (name: string, repeat: number) =>
+  startServer(name, SERVERS[name].file, {
+    env: SERVERS[name].env,
+    // A folder per run: the module loader's thread writes a profile of its own.
+    nodeArgs: args.profile
+      ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILES, `${name}-${repeat + 1}`)}`]
+      : [],
   });
-  const [line] = await createInterface({ input: child.stdout! })
-    [Symbol.asyncIterator]()
-    .next()
-    .then((r) => [r.value as string]);
-  return { base: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`, child };
-}
 
 const memory = async (base: string) =>
   JSON.parse(await getText(`${base}/memory`)) as { heapUsed: number; rss: number };
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 type Figures = Record<string, number>;
 
 async function measure(name: string, repeat: number): Promise<Figures> {
-  const { base, child } = await startServer(name, repeat);
+  const server = await startServerRun(name, repeat);
+  const { base } = server;
   const { only } = SERVERS[name];
   const scenarios = new Set(
     [...selectedScenarios].filter((scenario) => !only || only.includes(scenario)),
@@ -165,12 +132,7 @@ async function measure(name: string, repeat: number): Promise<Figures> {
       figures['stalled reader completes'] = result && result.frames >= 1_000_000 ? 1 : 0;
     }
   } finally {
-    // Servers exit on SIGTERM, writing their profile first.
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill();
-      await exited;
-    }
+    await stopServer(server);
   }
   return figures;
 }

@@ -1,0 +1,58 @@
+// A benchmark server as a process of its own, on loopback.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const root = resolve(import.meta.dirname, '..');
+
+export interface ServerProcess {
+  base: string;
+  child: ChildProcess;
+}
+
+/** Starts `file` (a server that announces its port on its first stdout line). */
+export async function startServer(
+  name: string,
+  file: string,
+  { env, nodeArgs = [] }: { env?: Record<string, string>; nodeArgs?: string[] } = {},
+): Promise<ServerProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...nodeArgs,
+      '--expose-gc',
+      '--max-old-space-size=4096',
+      '--import',
+      './test/support/register-swc.mjs',
+      file,
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, ...env, NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  child.on('exit', (code, signal) => {
+    if (code !== null && code !== 0) process.stderr.write(`${name} exited with ${code}\n`);
+    else if (signal && signal !== 'SIGTERM')
+      process.stderr.write(`${name} was killed by ${signal}\n`);
+  });
+  const [line] = await createInterface({ input: child.stdout! })
+    [Symbol.asyncIterator]()
+    .next()
+    .then((r) => [r.value as string]);
+  return { base: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`, child };
+}
+
+/** Servers exit on SIGTERM, writing their profile first. */
+export async function stopServer({ child }: ServerProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill();
+  await exited;
+}
+
+export const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
+export const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

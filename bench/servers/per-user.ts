@@ -1,0 +1,81 @@
+// Per-user channels (the notification pattern): every client has a channel of its own.
+// STORE=memory | redis (REDIS_URL) | cluster (CLUSTER_NODES, JSON [{ host, port }]);
+// ADAPTER as for the other NestJS servers.
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Cluster } from 'ioredis';
+import {
+  EventHub,
+  EventStream,
+  EventStreamModule,
+  MemoryEventStore,
+  RedisEventStore,
+  type EventStore,
+} from '../../lib/index.js';
+import { now, publishSeries } from './common.js';
+import { startNest } from './start-nest.js';
+
+/** Counts the tails the store has opened, so that the harness can time the opening. */
+class CountingStore implements EventStore {
+  opened = 0;
+
+  constructor(private readonly store: EventStore) {}
+
+  append: EventStore['append'] = (...args) => this.store.append(...args);
+  readAfter: EventStore['readAfter'] = (...args) => this.store.readAfter(...args);
+  close: EventStore['close'] = () => this.store.close();
+  tail: EventStore['tail'] = async (...args) => {
+    const unsubscribe = await this.store.tail(...args);
+    this.opened++;
+    return unsubscribe;
+  };
+}
+
+function createStore(): EventStore {
+  switch (process.env.STORE) {
+    case 'redis':
+      return new RedisEventStore({ url: process.env.REDIS_URL });
+    case 'cluster': {
+      const client = new Cluster(JSON.parse(process.env.CLUSTER_NODES!));
+      return new RedisEventStore({ client: client as never });
+    }
+    default:
+      return new MemoryEventStore();
+  }
+}
+
+const store = new CountingStore(createStore());
+
+@Controller()
+class PerUserController {
+  constructor(private readonly hub: EventHub) {}
+
+  @Get('subscribe/:user')
+  @EventStream({ commitAfter: 0 })
+  subscribe(@Param('user') user: string) {
+    return this.hub.subscribe(`user:${user}`);
+  }
+
+  @Get('opened')
+  opened(): number {
+    return store.opened;
+  }
+
+  /** `count` rounds, `interval` ms apart; each round publishes one event to each of `users`. */
+  @Get('publish')
+  publish(
+    @Query('clients') users: string,
+    @Query('count') count = '5',
+    @Query('interval') interval = '500',
+  ): string {
+    publishSeries(Number(count), Number(interval), () => {
+      for (let user = 0; user < Number(users); user++)
+        void this.hub.publish(`user:${user}`, { t: now() });
+    });
+    return 'ok';
+  }
+}
+
+await startNest(
+  [PerUserController],
+  [EventStreamModule.forRoot({ hub: { store, maxQueuedEvents: 100 } })],
+);
