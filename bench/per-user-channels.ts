@@ -128,6 +128,7 @@ for (const users of args.users.split(',').map(Number)) {
   for (const store of args.stores.split(',')) {
     process.stderr.write(`${store}, ${users} users\n`);
     rows.push(await measure(store, users));
+    process.stderr.write(`${JSON.stringify(rows.at(-1))}\n`);
   }
 }
 

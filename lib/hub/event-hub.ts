@@ -109,10 +109,18 @@ export class EventHub implements OnApplicationShutdown {
     if (!fanOut) {
       const subscribers = new Set<ChannelSubscription>();
       // One ServerSentEvent per event, shared by every subscriber of this instance.
-      const tail = this.store.tail(channel, (stored) => {
-        const event = toServerSentEvent(stored);
-        for (const subscriber of subscribers) subscriber.receive(stored.id, event);
-      });
+      const tail = this.store.tail(
+        channel,
+        (stored) => {
+          const event = toServerSentEvent(stored);
+          for (const subscriber of subscribers) subscriber.receive(stored.id, event);
+        },
+        (error) => {
+          // The tail is over: a later subscribe() starts another.
+          if (this.channels.get(channel) === fanOut) this.channels.delete(channel);
+          for (const subscriber of subscribers) subscriber.fail(error);
+        },
+      );
       fanOut = { subscribers, tail };
       this.channels.set(channel, fanOut);
     }

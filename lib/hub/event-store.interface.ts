@@ -29,8 +29,16 @@ export interface EventStore {
   append(channel: string, event: Omit<StoredEvent, 'id'>): Promise<string>;
   /** The channel's history after `afterId`. */
   readAfter(channel: string, afterId: string): Promise<EventHistory>;
-  /** Every event appended after the returned promise resolves goes to `listener`, in order. */
-  tail(channel: string, listener: (event: StoredEvent) => void): Promise<Unsubscribe>;
+  /**
+   * Every event appended after the returned promise resolves goes to `listener`, in order.
+   * A failure that ends the tail for good (the channel can no longer be read: its Redis
+   * key holds another type) goes to `onError`, after which nothing more comes.
+   */
+  tail(
+    channel: string,
+    listener: (event: StoredEvent) => void,
+    onError?: (error: unknown) => void,
+  ): Promise<Unsubscribe>;
   /** Releases what the store holds (connections, timers). */
   close(): Promise<void>;
 }

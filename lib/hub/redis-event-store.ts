@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
-import type { Redis } from 'ioredis';
+import { Logger } from '@nestjs/common';
+import type { Cluster, Redis } from 'ioredis';
+import { describe } from '../sse/sse-fields.js';
 import { compareEventIds, parseEventId } from './event-id.js';
 import type {
   EventHistory,
@@ -7,44 +9,68 @@ import type {
   StoredEvent,
   Unsubscribe,
 } from './event-store.interface.js';
+import { appendAndPublish } from './redis-append-script.js';
+import { ChannelTail, type StreamEntry, type TailListener } from './redis-channel-tail.js';
+import { LiveFeed } from './redis-live-feed.js';
+import { ClusterSlots, SingleRedis } from './redis-topology.js';
 
 export interface RedisEventStoreOptions {
   /** Connection URL (`redis://host:port/db`), when no `client` is given. */
   url?: string;
-  /** An ioredis client to use for commands; the store duplicates it for its blocking reads. */
-  client?: Redis;
+  /**
+   * An ioredis client to use for commands: a `Redis`, or a `Cluster` (channels in any
+   * slot). The store duplicates it for its subscriptions and leaves it open on close.
+   */
+  client?: Redis | Cluster;
   /** Events kept per channel (approximately: `MAXLEN ~`). Default 1000. */
   historySize?: number;
   /** Prefix of the stream keys. Default `sse:`. */
   keyPrefix?: string;
 }
 
-interface TailedStream {
-  /** The id of the last entry read (or present when the tail began). */
-  lastId: string;
-  listeners: Set<(event: StoredEvent) => void>;
-}
-
 // ioredis is an optional peer: loaded when a RedisEventStore is made, so that apps
 // without it can import the package.
 const load = createRequire(import.meta.url);
 
+interface IoRedis {
+  Redis: new (url?: string) => Redis;
+  /** cluster-key-slot, ioredis' own dependency: the hash slot of a key. */
+  slotOf: (key: string) => number;
+}
+
+function loadIoRedis(): IoRedis {
+  try {
+    const { Redis } = load('ioredis') as { Redis: IoRedis['Redis'] };
+    const slotOf = createRequire(load.resolve('ioredis'))('cluster-key-slot') as IoRedis['slotOf'];
+    return { Redis, slotOf };
+  } catch (error) {
+    throw new Error('RedisEventStore needs the "ioredis" package: npm install ioredis', {
+      cause: error,
+    });
+  }
+}
+
 /**
  * Channels on Redis Streams, shared by every instance of an app: XADD with an
- * approximate MAXLEN, replay with XRANGE, and one blocking XREAD loop per store for
- * every channel tailed here, on a connection of its own. Ids are the stream ids.
+ * approximate MAXLEN, replay with XRANGE. Ids are the stream ids.
+ *
+ * The live path is sharded Pub/Sub, as in Centrifugo's Redis engine: a script appends
+ * each event and publishes it (SPUBLISH) on a shard channel named as its key; each
+ * instance subscribes (SSUBSCRIBE) to the channels it tails, on one connection per node
+ * (per master on a Cluster). Opening a channel is then one SSUBSCRIBE and one XREVRANGE,
+ * whatever the number already open, where one blocking XREAD naming every channel had to
+ * be woken and re-issued (work growing with the channels open) and could not span hash
+ * slots. The stream stays the source of truth: after any (re)subscription a channel is
+ * read from its last id, so a reconnect or a failover loses nothing that was appended.
  */
 export class RedisEventStore implements EventStore {
-  private readonly commands: Redis;
-  private readonly reader: Redis;
+  private readonly commands: Redis | Cluster;
   private readonly ownsCommands: boolean;
   private readonly historySize: number;
   private readonly keyPrefix: string;
-  private readonly streams = new Map<string, TailedStream>();
-  /** The reader's client id while the loop may be blocked on it (for CLIENT UNBLOCK). */
-  private readerId: number | undefined;
-  private reading: Promise<void> | undefined;
-  private closed = false;
+  private readonly tails = new Map<string, ChannelTail>();
+  private readonly feed: LiveFeed;
+  private readonly slotOf: (key: string) => number;
 
   constructor(options: RedisEventStoreOptions = {}) {
     const { url, client, historySize = 1000, keyPrefix = 'sse:' } = options;
@@ -53,21 +79,21 @@ export class RedisEventStore implements EventStore {
         `RedisEventStore: "historySize" must be a positive integer, got ${historySize}`,
       );
     }
-    let RedisClient: new (url?: string) => Redis;
-    try {
-      RedisClient = (load('ioredis') as { Redis: new (url?: string) => Redis }).Redis;
-    } catch (error) {
-      throw new Error('RedisEventStore needs the "ioredis" package: npm install ioredis', {
-        cause: error,
-      });
+    if (client !== undefined && typeof (client as Partial<Redis>)?.duplicate !== 'function') {
+      throw new TypeError(
+        `RedisEventStore: "client" must be an ioredis Redis or Cluster, got ${describe(client)}`,
+      );
     }
-    this.commands = client ?? (url === undefined ? new RedisClient() : new RedisClient(url));
+    const ioredis = loadIoRedis();
+    this.commands = client ?? (url === undefined ? new ioredis.Redis() : new ioredis.Redis(url));
     this.ownsCommands = !client;
-    this.reader = this.commands.duplicate();
-    // After a reconnect the reader has a new client id.
-    this.reader.on('close', () => (this.readerId = undefined));
     this.historySize = historySize;
     this.keyPrefix = keyPrefix;
+    const topology = this.commands.isCluster
+      ? new ClusterSlots(this.commands as Cluster, ioredis.slotOf)
+      : new SingleRedis(this.commands as Redis);
+    this.slotOf = (key) => topology.slotOf(key);
+    this.feed = new LiveFeed(topology, this.commands, new Logger('RedisEventStore'));
   }
 
   async append(channel: string, event: Omit<StoredEvent, 'id'>): Promise<string> {
@@ -76,15 +102,7 @@ export class RedisEventStore implements EventStore {
     if (event.comment !== undefined) fields.push('comment', event.comment);
     if (event.rawData !== undefined) fields.push('raw', event.rawData);
     else fields.push('data', JSON.stringify(event.data ?? null));
-    const id = await this.commands.xadd(
-      this.key(channel),
-      'MAXLEN',
-      '~',
-      this.historySize,
-      '*',
-      ...fields,
-    );
-    return id!;
+    return appendAndPublish(this.commands, this.key(channel), this.historySize, fields);
   }
 
   async readAfter(channel: string, afterId: string): Promise<EventHistory> {
@@ -108,33 +126,50 @@ export class RedisEventStore implements EventStore {
     return { events: entries, lost: trimmed || deleted };
   }
 
-  async tail(channel: string, listener: (event: StoredEvent) => void): Promise<Unsubscribe> {
+  async tail(
+    channel: string,
+    listener: (event: StoredEvent) => void,
+    onError?: (error: unknown) => void,
+  ): Promise<Unsubscribe> {
     const key = this.key(channel);
-    let stream = this.streams.get(key);
-    if (!stream) {
-      const [last] = await this.commands.xrevrange(key, '+', '-', 'COUNT', 1);
-      stream = this.streams.get(key) ?? { lastId: last?.[0] ?? '0-0', listeners: new Set() };
-      this.streams.set(key, stream);
-      await this.restartRead();
-    }
-    const tailed = stream;
-    tailed.listeners.add(listener);
-    return () => {
-      tailed.listeners.delete(listener);
-      if (tailed.listeners.size === 0 && this.streams.get(key) === tailed) this.streams.delete(key);
+    const subscriber: TailListener = {
+      event: (entry) => listener(toStoredEvent(entry)),
+      error: onError,
     };
+    let tail = this.tails.get(key);
+    const opening = !tail || tail.failed;
+    if (opening) {
+      tail = new ChannelTail(channel, key, this.slotOf(key));
+      this.tails.set(key, tail);
+    }
+    const tailed = tail!;
+    tailed.listeners.add(subscriber);
+    if (opening) void this.feed.add(tailed);
+    const unsubscribe = () => {
+      tailed.listeners.delete(subscriber);
+      if (tailed.listeners.size > 0) return;
+      this.feed.remove(tailed);
+      if (this.tails.get(key) === tailed) this.tails.delete(key);
+    };
+    try {
+      await tailed.opened;
+    } catch (error) {
+      unsubscribe();
+      throw error;
+    }
+    return unsubscribe;
   }
 
-  /** Channels the read loop follows, for tests and metrics. */
+  /** Channels tailed here, for tests and metrics. */
   get tailedChannelCount(): number {
-    return this.streams.size;
+    return this.tails.size;
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    this.streams.clear();
-    this.reader.disconnect();
-    await this.reading;
+    this.feed.close();
+    const closed = new Error('RedisEventStore: the store was closed');
+    for (const tail of this.tails.values()) if (!tail.isOpen) tail.fail(closed);
+    this.tails.clear();
     if (this.ownsCommands) await this.commands.quit().catch(() => this.commands.disconnect());
   }
 
@@ -171,69 +206,9 @@ export class RedisEventStore implements EventStore {
       length: Number(field('length')),
     };
   }
-
-  // The blocking XREAD names its streams when it starts; a stream tailed since is read
-  // once the current XREAD is woken (CLIENT UNBLOCK) and started again. BLOCK's timeout
-  // covers an UNBLOCK that reaches Redis just before the XREAD it was meant for.
-  private async restartRead(): Promise<void> {
-    if (!this.reading) {
-      this.reading = this.readLoop();
-    } else if (this.readerId !== undefined) {
-      await this.commands.client('UNBLOCK', this.readerId);
-    }
-  }
-
-  private async readLoop(): Promise<void> {
-    while (!this.closed && this.streams.size > 0) {
-      let reply: Array<[string, Array<[string, string[]]>]> | null;
-      try {
-        // Only this loop uses the reader, so asking its id cannot wait behind an XREAD.
-        this.readerId ??= Number(await this.reader.client('ID'));
-        const keys = [...this.streams.keys()];
-        const ids = keys.map((key) => this.streams.get(key)!.lastId);
-        reply = (await this.reader.xread(
-          'COUNT',
-          1000,
-          'BLOCK',
-          2000,
-          'STREAMS',
-          ...keys,
-          ...ids,
-        )) as typeof reply;
-      } catch {
-        // The connection dropped: ioredis reconnects, and reading resumes from the last
-        // id seen on each stream, so nothing is lost or repeated.
-        if (!this.closed) await this.ready();
-        continue;
-      }
-      for (const [key, entries] of reply ?? []) {
-        const stream = this.streams.get(key);
-        if (!stream) continue;
-        for (const entry of entries) {
-          stream.lastId = entry[0];
-          const event = toStoredEvent(entry);
-          for (const listener of stream.listeners) listener(event);
-        }
-      }
-    }
-    this.reading = undefined;
-  }
-
-  private ready(): Promise<void> {
-    if (this.reader.status === 'ready' || this.closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        this.reader.off('ready', done);
-        this.reader.off('end', done);
-        resolve();
-      };
-      this.reader.on('ready', done);
-      this.reader.on('end', done);
-    });
-  }
 }
 
-function toStoredEvent([id, fields]: [string, string[]]): StoredEvent {
+function toStoredEvent([id, fields]: StreamEntry): StoredEvent {
   const event: StoredEvent = { id };
   for (let i = 0; i < fields.length; i += 2) {
     const value = fields[i + 1];

@@ -1,0 +1,143 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { Cluster, Redis } from 'ioredis';
+import { EventHub, RedisEventStore, type ServerSentEvent } from 'nestjs-event-stream';
+import { eventually, nextEvents } from '../support/hub-events.js';
+import { RedisCluster } from '../support/redis-cluster.js';
+import { redisAvailable } from '../support/redis-server.js';
+
+const run = redisAvailable() ? describe : describe.skip;
+
+/** Channels enough to land on every master (16384 slots in three ranges). */
+const CHANNELS = Array.from({ length: 30 }, (_, i) => `room-${i}`);
+
+run('RedisEventStore on a three-master Redis Cluster', () => {
+  let cluster: RedisCluster;
+  let prefix = 0;
+  const clients: Cluster[] = [];
+  const hubs: EventHub[] = [];
+  /** An app instance: its own Cluster client, store and hub, on the test's key prefix. */
+  const instance = () => {
+    const client = new Cluster(cluster.startupNodes);
+    clients.push(client);
+    const store = new RedisEventStore({
+      client,
+      keyPrefix: `cluster${prefix}:`,
+      historySize: 5000,
+    });
+    const hub = new EventHub({ hub: { store } });
+    hubs.push(hub);
+    return { hub, store };
+  };
+  const onNode = async <T>(url: string, command: (redis: Redis) => Promise<T>) => {
+    const redis = new Redis(url);
+    try {
+      return await command(redis);
+    } finally {
+      redis.disconnect();
+    }
+  };
+
+  beforeAll(async () => {
+    cluster = await RedisCluster.start();
+  }, 30_000);
+  afterEach(async () => {
+    prefix++;
+    await Promise.all(hubs.splice(0).map((hub) => hub.onApplicationShutdown()));
+    for (const client of clients.splice(0)) client.disconnect();
+  });
+  afterAll(() => cluster?.stop());
+
+  it('delivers on channels of every master, through one subscribing connection per master', async () => {
+    const { hub } = instance();
+    const markers = await Promise.all(CHANNELS.map((channel) => hub.publish(channel, 'marker')));
+    const subscriptions = CHANNELS.map((channel, i) =>
+      hub.subscribe(channel, { lastEventId: markers[i] })[Symbol.asyncIterator](),
+    );
+    const received = Promise.all(subscriptions.map((subscription) => nextEvents(subscription, 3)));
+    for (let n = 1; n <= 3; n++)
+      await Promise.all(CHANNELS.map((channel) => hub.publish(channel, `${channel} ${n}`)));
+    expect((await received).map((events) => events.map((event) => event.data))).toEqual(
+      CHANNELS.map((channel) => [1, 2, 3].map((n) => `${channel} ${n}`)),
+    );
+    const masters = await cluster.masters();
+    const perMaster = await Promise.all(
+      masters.map((master) =>
+        onNode(master.url, async (redis) => ({
+          channels: (await redis.call('PUBSUB', 'SHARDCHANNELS')) as string[],
+          connections: String(await redis.call('CLIENT', 'LIST', 'TYPE', 'pubsub'))
+            .trim()
+            .split('\n')
+            .filter(Boolean).length,
+        })),
+      ),
+    );
+    expect(perMaster.map(({ connections }) => connections)).toEqual([1, 1, 1]);
+    expect(perMaster.every(({ channels }) => channels.length > 0)).toBe(true);
+    expect(perMaster.flatMap(({ channels }) => channels).sort()).toEqual(
+      CHANNELS.map((channel) => `cluster${prefix}:${channel}`).sort(),
+    );
+  });
+
+  it('replays across two app instances, then goes live', async () => {
+    const a = instance();
+    const b = instance();
+    const ids: string[] = [];
+    for (let n = 1; n <= 5; n++) ids.push(await b.hub.publish('orders', n));
+    const onA = a.hub.subscribe('orders', { lastEventId: ids[1] })[Symbol.asyncIterator]();
+    expect((await nextEvents(onA, 3)).map((event) => event.data)).toEqual([3, 4, 5]);
+    const live = onA.next();
+    await b.hub.publish('orders', 6);
+    expect(((await live).value as ServerSentEvent).data).toBe(6);
+  });
+
+  it('a master failed over while publishing loses no acknowledged event, live or replayed', async () => {
+    const subscriber = instance();
+    const publisher = instance();
+    const markers = await Promise.all(
+      CHANNELS.map((channel) => publisher.hub.publish(channel, 'marker')),
+    );
+    const received = CHANNELS.map(() => [] as number[]);
+    const subscriptions = CHANNELS.map((channel, i) =>
+      subscriber.hub.subscribe(channel, { lastEventId: markers[i] })[Symbol.asyncIterator](),
+    );
+    const reading = subscriptions.map(async (subscription, i) => {
+      for await (const event of { [Symbol.asyncIterator]: () => subscription })
+        received[i].push(event.data as number);
+    });
+    const acknowledged = CHANNELS.map(() => [] as number[]);
+    let failedOver = false;
+    const failover = cluster.failover((await cluster.masters())[0]).then(() => {
+      failedOver = true;
+    });
+    // Rounds of one event per channel, until ten rounds after the failover is complete.
+    for (let round = 1, after = 0; after < 10; round++) {
+      const results = await Promise.allSettled(
+        CHANNELS.map((channel) => publisher.hub.publish(channel, round)),
+      );
+      results.forEach((result, i) => {
+        if (result.status === 'fulfilled') acknowledged[i].push(round);
+      });
+      if (failedOver) after++;
+    }
+    await failover;
+    await eventually(
+      () => received.every((got, i) => acknowledged[i].every((n) => got.includes(n))),
+      'every acknowledged event delivered',
+    );
+    received.forEach((got) => {
+      // In order, none twice (an event whose publish failed may still have been stored).
+      expect(got).toEqual([...new Set(got)].sort((x, y) => x - y));
+    });
+    const replayed = await Promise.all(
+      CHANNELS.map((channel, i) => subscriber.store.readAfter(channel, markers[i])),
+    );
+    replayed.forEach(({ events, lost }, i) => {
+      expect(lost).toBe(false);
+      const data = events.map((event) => event.data as number);
+      expect(acknowledged[i].every((n) => data.includes(n))).toBe(true);
+    });
+    expect(acknowledged.flat().length).toBeGreaterThan(CHANNELS.length * 10);
+    for (const subscription of subscriptions) await subscription.return!();
+    await Promise.all(reading);
+  }, 45_000);
+});

@@ -1,0 +1,177 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { setTimeout } from 'node:timers/promises';
+import { EventHub, RedisEventStore } from 'nestjs-event-stream';
+import { nextEvents } from '../support/hub-events.js';
+import { RecordingLogger } from '../support/recording-logger.js';
+import { commandStats } from '../support/redis-cluster.js';
+import { RedisServer, redisAvailable } from '../support/redis-server.js';
+
+const run = redisAvailable() ? describe : describe.skip;
+
+run('RedisEventStore live path on one Redis', () => {
+  let redis: RedisServer;
+  let admin: Redis;
+  let prefix = 0;
+  const logger = new RecordingLogger();
+  const hubs: EventHub[] = [];
+  const stores: RedisEventStore[] = [];
+  const storeOn = (url = redis.url) => {
+    const store = new RedisEventStore({ url, keyPrefix: `live${++prefix}:` });
+    stores.push(store);
+    return store;
+  };
+  const hubOn = (store: RedisEventStore) => {
+    const hub = new EventHub({ hub: { store } });
+    hubs.push(hub);
+    return hub;
+  };
+  const key = (channel: string) => `live${prefix}:${channel}`;
+  /** Calls of `command` (executed, rejected or failed) so far. */
+  const calls = async (command: string) => (await commandStats(redis.url))[command]?.calls ?? 0;
+  /** Connections' set-up (the snapshots' own among them), not work of the store's. */
+  const SETUP = new Set(['info', 'hello', 'client|setinfo']);
+  /** Every command's calls made between two snapshots, set-up aside. */
+  const callsBetween = (
+    before: Record<string, { calls: number }>,
+    after: Record<string, { calls: number }>,
+  ) =>
+    Object.fromEntries(
+      Object.entries(after)
+        .filter(([name, { calls }]) => !SETUP.has(name) && calls !== (before[name]?.calls ?? 0))
+        .map(([name, { calls }]) => [name, calls - (before[name]?.calls ?? 0)]),
+    );
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    admin = new Redis(redis.url);
+    Logger.overrideLogger(logger);
+  });
+  afterEach(async () => {
+    await Promise.all(hubs.splice(0).map((hub) => hub.onApplicationShutdown()));
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+    logger.entries.length = 0;
+  });
+  afterAll(async () => {
+    admin?.disconnect();
+    await redis?.stop();
+  });
+
+  it('opening a channel costs one SSUBSCRIBE and one XREVRANGE, however many are open', async () => {
+    const store = storeOn();
+    const ignore = () => undefined;
+    let before = await commandStats(redis.url);
+    await store.tail('first', ignore);
+    const alone = callsBetween(before, await commandStats(redis.url));
+    await Promise.all(Array.from({ length: 2000 }, (_, i) => store.tail(`user:${i}`, ignore)));
+    before = await commandStats(redis.url);
+    await store.tail('one-more', ignore);
+    const among2000 = callsBetween(before, await commandStats(redis.url));
+    expect(alone).toEqual({ ssubscribe: 1, xrevrange: 1 });
+    expect(among2000).toEqual(alone);
+    expect(store.tailedChannelCount).toBe(2002);
+  });
+
+  it.each(['ssubscribe', 'xrevrange'])(
+    'a persistent error (%s refused) is retried with back-off, logged once, and recovers',
+    async (command) => {
+      const user = `no-${command}`;
+      await admin.call('ACL', 'SETUSER', user, 'on', 'nopass', '~*', '&*', '+@all', `-${command}`);
+      const hub = hubOn(storeOn(`redis://${user}:any@127.0.0.1:${redis.port}`));
+      const marker = await hub.publish('alerts', 'marker');
+      const before = await calls(command);
+      const subscription = hub.subscribe('alerts', { lastEventId: marker })[Symbol.asyncIterator]();
+      const first = subscription.next();
+      // A window to count in, not a wait for something: however the machine schedules
+      // it, retries 100, 200, 400, 800 ms apart fit at most five tries into 2 s, where a
+      // loop without back-off makes thousands.
+      await setTimeout(2000);
+      const tries = (await calls(command)) - before;
+      expect(tries).toBeGreaterThanOrEqual(2);
+      expect(tries).toBeLessThanOrEqual(5);
+      expect(logger.entries).toEqual([
+        expect.objectContaining({
+          level: 'warn',
+          message: expect.stringMatching(/channel "alerts" failed \(NOPERM .*\); retrying/),
+        }),
+      ]);
+      await admin.call('ACL', 'SETUSER', user, `+${command}`);
+      await hub.publish('alerts', 'after the fix');
+      expect(((await first).value as { data: unknown }).data).toBe('after the fix');
+    },
+  );
+
+  it('close() rejects a tail still waiting for its subscription', async () => {
+    await admin.call(
+      'ACL',
+      'SETUSER',
+      'no-sub',
+      'on',
+      'nopass',
+      '~*',
+      '&*',
+      '+@all',
+      '-ssubscribe',
+    );
+    const store = new RedisEventStore({ url: `redis://no-sub:any@127.0.0.1:${redis.port}` });
+    const tail = store.tail('waiting', () => undefined);
+    await store.close();
+    await expect(tail).rejects.toThrow('RedisEventStore: the store was closed');
+  });
+
+  it('a channel whose key holds another type fails its subscribers, not the others', async () => {
+    const hub = hubOn(storeOn());
+    await admin.set(key('not-a-stream'), 'a string');
+    const bad = hub.subscribe('not-a-stream')[Symbol.asyncIterator]();
+    await expect(bad.next()).rejects.toThrow(
+      'RedisEventStore: channel "not-a-stream" cannot be read: WRONGTYPE',
+    );
+    const marker = await hub.publish('fine', 'marker');
+    const good = hub.subscribe('fine', { lastEventId: marker })[Symbol.asyncIterator]();
+    await hub.publish('fine', 1);
+    expect((await nextEvents(good, 1)).map((event) => event.data)).toEqual([1]);
+  });
+
+  it('a dropped subscribing connection loses nothing; a channel turned into a string ends', async () => {
+    const hub = hubOn(storeOn());
+    const [goodMarker, doomedMarker] = [
+      await hub.publish('good', 0),
+      await hub.publish('doomed', 0),
+    ];
+    const good = hub.subscribe('good', { lastEventId: goodMarker })[Symbol.asyncIterator]();
+    const doomed = hub.subscribe('doomed', { lastEventId: doomedMarker })[Symbol.asyncIterator]();
+    await Promise.all([hub.publish('good', 1), hub.publish('doomed', 1)]);
+    expect((await nextEvents(good, 1))[0].data).toBe(1);
+    expect((await nextEvents(doomed, 1))[0].data).toBe(1);
+    await admin.del(key('doomed'));
+    await admin.set(key('doomed'), 'a string');
+    const readsBefore = await calls('xrange');
+    // The store's subscribing connection drops while events are being published.
+    const publishing = (async () => {
+      for (let i = 2; i <= 60; i++) await hub.publish('good', i);
+    })();
+    await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    await publishing;
+    expect((await nextEvents(good, 59)).map((event) => event.data)).toEqual(
+      Array.from({ length: 59 }, (_, i) => i + 2),
+    );
+    await expect(doomed.next()).rejects.toThrow(
+      'RedisEventStore: channel "doomed" cannot be read: WRONGTYPE',
+    );
+    // Each channel was read once after the reconnect (twice should it have dropped
+    // again): the failed one is not retried.
+    expect((await calls('xrange')) - readsBefore).toBeLessThanOrEqual(4);
+    expect(logger.entries.filter((entry) => entry.level === 'error')).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('channel "doomed"') }),
+    ]);
+  });
+});
+
+describe('RedisEventStore options', () => {
+  it('refuses a client that is not an ioredis Redis or Cluster', () => {
+    expect(() => new RedisEventStore({ client: { host: 'x' } as never })).toThrow(
+      'RedisEventStore: "client" must be an ioredis Redis or Cluster, got an object (Object)',
+    );
+  });
+});
