@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { Cluster, Redis } from 'ioredis';
 import { EventHub, RedisEventStore, type ServerSentEvent } from 'nestjs-event-stream';
 import { eventually, nextEvents } from '../support/hub-events.js';
-import { RedisCluster } from '../support/redis-cluster.js';
+import { RedisCluster, until } from '../support/redis-cluster.js';
 import { redisAvailable } from '../support/redis-server.js';
 
 const run = redisAvailable() ? describe : describe.skip;
@@ -106,8 +106,9 @@ run('RedisEventStore on a three-master Redis Cluster', () => {
     });
     const acknowledged = CHANNELS.map(() => [] as number[]);
     let failedOver = false;
-    const failover = cluster.failover((await cluster.masters())[0]).then(() => {
+    const failover = cluster.failover((await cluster.masters())[0]).then((promoted) => {
       failedOver = true;
+      return promoted;
     });
     // Rounds of one event per channel, until ten rounds after the failover is complete.
     for (let round = 1, after = 0; after < 10; round++) {
@@ -119,7 +120,12 @@ run('RedisEventStore on a three-master Redis Cluster', () => {
       });
       if (failedOver) after++;
     }
-    await failover;
+    // The channels of the promoted replica's slots have moved to it.
+    const promoted = await failover;
+    await until('the subscriptions moving to the new master', async () => {
+      const channels = await onNode(promoted.url, (redis) => redis.call('PUBSUB', 'SHARDCHANNELS'));
+      return (channels as string[]).length > 0;
+    });
     await eventually(
       () => received.every((got, i) => acknowledged[i].every((n) => got.includes(n))),
       'every acknowledged event delivered',

@@ -9,7 +9,11 @@ import { RedisServer, freePort } from './redis-server.js';
 const run = promisify(execFile);
 
 /** Polls `check` until it holds (cluster state spreads by gossip: there is no event to wait on). */
-async function until(what: string, check: () => Promise<boolean>, timeout = 20_000): Promise<void> {
+export async function until(
+  what: string,
+  check: () => Promise<boolean>,
+  timeout = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeout;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`Redis Cluster: ${what} did not happen in time`);
