@@ -1,13 +1,16 @@
-// npm run bench:channels [-- --users 1000,5000,18000 --stores memory,redis,cluster --rounds 5]
+// npm run bench:channels [-- --users 1000,5000,18000 --stores memory,redis,cluster --rounds 5
+//                          --baseline ../other-checkout]
 // Per-user channels: N clients, each on a channel of its own (one subscriber per channel),
 // on the memory store, one Redis and a three-master Redis Cluster (started here, on
 // loopback). Per N and store: the time to open every stream (until the store has tailed
 // every channel), the Redis time and calls per open (INFO commandstats over the opening),
 // the heap per subscriber, and publish-to-arrival latency over `rounds` rounds that each
-// publish one event to every channel.
+// publish one event to every channel. With --baseline, each run is repeated with the
+// servers of that checkout (e.g. the commit before a change), interleaved, so that both
+// see the same machine load.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { RedisCluster, commandStats } from '../test/support/redis-cluster.js';
@@ -23,6 +26,7 @@ const { values: args } = parseArgs({
     interval: { type: 'string', default: '1000' },
     adapter: { type: 'string', default: 'fastify' },
     label: { type: 'string', default: '' },
+    baseline: { type: 'string' },
   },
 });
 
@@ -67,10 +71,15 @@ async function redisWork(redises: Redises | undefined): Promise<{ usec: number; 
 const heapUsed = async (base: string) =>
   (JSON.parse(await getText(`${base}/memory`)) as { heapUsed: number }).heapUsed;
 
-async function measure(store: string, users: number): Promise<Record<string, string>> {
+async function measure(
+  store: string,
+  users: number,
+  tree: { name: string; cwd: string },
+): Promise<Record<string, string>> {
   const redises = await startRedis(store);
   const server = await startServer(`per-user ${store}`, 'bench/servers/per-user.ts', {
     env: { STORE: store, ADAPTER: args.adapter, ...redises?.env },
+    cwd: tree.cwd,
   });
   try {
     const heapBefore = await heapUsed(server.base);
@@ -106,6 +115,7 @@ async function measure(store: string, users: number): Promise<Record<string, str
     latencies.sort((a, b) => a - b);
     const redis = (value: number) => (redises ? value.toFixed(1) : 'n/a');
     return {
+      ...(args.baseline ? { code: tree.name } : {}),
       store,
       users: users.toLocaleString('en'),
       'open all s': (openMs / 1000).toFixed(2),
@@ -123,12 +133,18 @@ async function measure(store: string, users: number): Promise<Record<string, str
   }
 }
 
+const trees = [
+  { name: 'this', cwd: root },
+  ...(args.baseline ? [{ name: 'baseline', cwd: resolve(args.baseline) }] : []),
+];
 const rows: Array<Record<string, string>> = [];
 for (const users of args.users.split(',').map(Number)) {
   for (const store of args.stores.split(',')) {
-    process.stderr.write(`${store}, ${users} users\n`);
-    rows.push(await measure(store, users));
-    process.stderr.write(`${JSON.stringify(rows.at(-1))}\n`);
+    for (const tree of trees) {
+      process.stderr.write(`${tree.name}: ${store}, ${users} users\n`);
+      rows.push(await measure(store, users, tree));
+      process.stderr.write(`${JSON.stringify(rows.at(-1))}\n`);
+    }
   }
 }
 
@@ -140,7 +156,8 @@ const table = [
 ].join('\n');
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
 const stamp = new Date().toISOString();
-const title = `${stamp} · ${machine} · ${args.adapter} · ${args.rounds} rounds ${args.interval} ms apart${args.label && ` · ${args.label}`}`;
+const baseline = args.baseline ? ` · baseline ${args.baseline}` : '';
+const title = `${stamp} · ${machine} · ${args.adapter} · ${args.rounds} rounds ${args.interval} ms apart${baseline}${args.label && ` · ${args.label}`}`;
 console.log(`\n${title}\n\n${table}\n`);
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 const file = join(root, 'bench', 'results', `channels-${stamp.replace(/[:.]/g, '-')}`);

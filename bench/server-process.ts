@@ -10,11 +10,18 @@ export interface ServerProcess {
   child: ChildProcess;
 }
 
-/** Starts `file` (a server that announces its port on its first stdout line). */
+/**
+ * Starts `file` (a server that announces its port on its first stdout line), from `cwd`
+ * (another checkout, to compare with).
+ */
 export async function startServer(
   name: string,
   file: string,
-  { env, nodeArgs = [] }: { env?: Record<string, string>; nodeArgs?: string[] } = {},
+  {
+    env,
+    nodeArgs = [],
+    cwd = root,
+  }: { env?: Record<string, string>; nodeArgs?: string[]; cwd?: string } = {},
 ): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
@@ -27,7 +34,7 @@ export async function startServer(
       file,
     ],
     {
-      cwd: root,
+      cwd,
       env: { ...process.env, ...env, NODE_OPTIONS: '' },
       stdio: ['ignore', 'pipe', 'inherit'],
     },

@@ -10,19 +10,30 @@ redis.call('SPUBLISH', KEYS[1], cjson.encode({id, unpack(ARGV, 2)}))
 return id`;
 const SHA = createHash('sha1').update(SCRIPT).digest('hex');
 
-/** Appends an entry to the stream `key` (approximately `historySize` kept) and publishes it. */
-export async function appendAndPublish(
-  commands: Redis | Cluster,
-  key: string,
-  historySize: number,
-  fields: string[],
-): Promise<string> {
-  const args = [1, key, historySize, ...fields] as const;
-  try {
-    return (await commands.evalsha(SHA, ...args)) as string;
-  } catch (error) {
-    // A server that has not seen the script yet (a new node, a restart) gets it whole.
-    if (!(error as Error).message?.startsWith('NOSCRIPT')) throw error;
-    return (await commands.eval(SCRIPT, ...args)) as string;
+/**
+ * Appends an entry to a stream (approximately `historySize` kept) and publishes it. The
+ * first append sends the script whole (EVAL, ~5x the Redis time of EVALSHA); appends
+ * made while it runs wait for it, then send its SHA1 (EVALSHA), as all later ones do;
+ * a server that does not know it (restarted, another Cluster node) gets it whole again.
+ */
+export class AppendScript {
+  private loading: Promise<unknown> | undefined;
+
+  constructor(private readonly commands: Redis | Cluster) {}
+
+  async run(key: string, historySize: number, fields: string[]): Promise<string> {
+    const args = [1, key, historySize, ...fields] as const;
+    if (!this.loading) {
+      const first = this.commands.eval(SCRIPT, ...args);
+      this.loading = first.catch(() => (this.loading = undefined));
+      return (await first) as string;
+    }
+    await this.loading;
+    try {
+      return (await this.commands.evalsha(SHA, ...args)) as string;
+    } catch (error) {
+      if (!(error as Error).message?.startsWith('NOSCRIPT')) throw error;
+      return (await this.commands.eval(SCRIPT, ...args)) as string;
+    }
   }
 }

@@ -9,7 +9,7 @@ import type {
   StoredEvent,
   Unsubscribe,
 } from './event-store.interface.js';
-import { appendAndPublish } from './redis-append-script.js';
+import { AppendScript } from './redis-append-script.js';
 import { ChannelTail, type StreamEntry, type TailListener } from './redis-channel-tail.js';
 import { LiveFeed } from './redis-live-feed.js';
 import { ClusterSlots, SingleRedis } from './redis-topology.js';
@@ -70,6 +70,7 @@ export class RedisEventStore implements EventStore {
   private readonly keyPrefix: string;
   private readonly tails = new Map<string, ChannelTail>();
   private readonly feed: LiveFeed;
+  private readonly appendScript: AppendScript;
   private readonly slotOf: (key: string) => number;
 
   constructor(options: RedisEventStoreOptions = {}) {
@@ -89,6 +90,7 @@ export class RedisEventStore implements EventStore {
     this.ownsCommands = !client;
     this.historySize = historySize;
     this.keyPrefix = keyPrefix;
+    this.appendScript = new AppendScript(this.commands);
     const topology = this.commands.isCluster
       ? new ClusterSlots(this.commands as Cluster, ioredis.slotOf)
       : new SingleRedis(this.commands as Redis);
@@ -102,7 +104,7 @@ export class RedisEventStore implements EventStore {
     if (event.comment !== undefined) fields.push('comment', event.comment);
     if (event.rawData !== undefined) fields.push('raw', event.rawData);
     else fields.push('data', JSON.stringify(event.data ?? null));
-    return appendAndPublish(this.commands, this.key(channel), this.historySize, fields);
+    return this.appendScript.run(this.key(channel), this.historySize, fields);
   }
 
   async readAfter(channel: string, afterId: string): Promise<EventHistory> {

@@ -3,6 +3,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { parseEventId } from './event-id.js';
 import type { ChannelTail, StreamEntry } from './redis-channel-tail.js';
 import { RetryBackoff, errorKind } from './retry-backoff.js';
+import { RetryTimer } from './retry-timer.js';
 
 interface Failure {
   error: unknown;
@@ -23,7 +24,7 @@ export class ShardSubscriber {
   private readonly backoff: RetryBackoff;
   private flushing = false;
   private closed = false;
-  private wakeRetry: (() => void) | undefined;
+  private readonly retryTimer = new RetryTimer();
 
   constructor(
     /** The node's `host:port` (on a single Redis, any name). */
@@ -81,7 +82,7 @@ export class ShardSubscriber {
 
   close(): void {
     this.closed = true;
-    this.wakeRetry?.();
+    this.retryTimer.cancel();
     this.connection.disconnect();
   }
 
@@ -103,7 +104,7 @@ export class ShardSubscriber {
         this.unsynced.clear();
         const failure = await this.subscribeAndSync(batch);
         if (!failure) this.backoff.succeeded();
-        else await this.pause(this.backoff.failed(failure.error, failure.what));
+        else await this.retryTimer.wait(this.backoff.failed(failure.error, failure.what));
       }
     } finally {
       this.flushing = false;
@@ -166,18 +167,6 @@ export class ShardSubscriber {
       tail.unsync();
       this.unsynced.add(tail);
     }
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakeRetry = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakeRetry = done;
-    });
   }
 }
 

@@ -13,8 +13,10 @@ export interface Topology {
   connect(node: string): Redis;
   /** Calls `listener` whenever the slot map may have changed; returns its removal. */
   onChange(listener: () => void): () => void;
-  /** Asks for a fresh slot map (the one we have looks stale). */
-  refresh(): void;
+  /** Whether slots move between nodes (a Cluster). */
+  readonly sharded: boolean;
+  /** Fetches a fresh slot map (the one we have looks stale). */
+  refresh(): Promise<void>;
 }
 
 /** The subscribing connections read nothing before the store has subscribed them again. */
@@ -22,6 +24,8 @@ const SUBSCRIBER_OPTIONS = { autoResubscribe: false, lazyConnect: false } as con
 
 /** A single Redis: one node, one slot. */
 export class SingleRedis implements Topology {
+  readonly sharded = false;
+
   constructor(private readonly commands: Redis) {}
 
   slotOf(): number {
@@ -42,7 +46,7 @@ export class SingleRedis implements Topology {
     return () => undefined;
   }
 
-  refresh(): void {}
+  async refresh(): Promise<void> {}
 }
 
 /**
@@ -51,6 +55,8 @@ export class SingleRedis implements Topology {
  * NAT mapping). MOVED, ASK and failovers of commands are ioredis' to handle.
  */
 export class ClusterSlots implements Topology {
+  readonly sharded = true;
+
   constructor(
     private readonly cluster: Cluster,
     readonly slotOf: (key: string) => number,
@@ -87,7 +93,7 @@ export class ClusterSlots implements Topology {
     return () => this.cluster.off('refresh', listener);
   }
 
-  refresh(): void {
-    this.cluster.refreshSlotsCache();
+  refresh(): Promise<void> {
+    return new Promise((resolve) => this.cluster.refreshSlotsCache(() => resolve()));
   }
 }
