@@ -35,7 +35,7 @@ export class ShardSubscriber {
     /** The slot map looks stale: the node dropped or refused a subscription, or went away. */
     private readonly staleSlots: () => void,
   ) {
-    this.backoff = new RetryBackoff(logger);
+    this.backoff = new RetryBackoff(logger, `the subscriptions on ${node}`);
     connection.on('smessage', (channel: string, message: string) => {
       const entry = decodeMessage(message);
       if (entry) this.tails.get(channel)?.receive(entry);

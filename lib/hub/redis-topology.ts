@@ -33,7 +33,8 @@ export class SingleRedis implements Topology {
   }
 
   nodeOf(): string {
-    return 'redis';
+    const { host, port, path } = this.commands.options;
+    return path ?? `${host}:${port}`;
   }
 
   async nextSlotMap(): Promise<void> {}

@@ -30,7 +30,11 @@ export class RetryBackoff {
   private failures = 0;
   private readonly logged = new Set<string>();
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    /** What recovers, for the log: `the subscriptions on 127.0.0.1:6379`. */
+    private readonly subject: string,
+  ) {}
 
   /** Logs `error` (once per kind until the next success), without counting a failure. */
   report(error: unknown, what: string): void {
@@ -48,7 +52,7 @@ export class RetryBackoff {
   }
 
   succeeded(): void {
-    if (this.failures > 0 || this.logged.size > 0) this.logger.log('reading recovered');
+    if (this.failures > 0 || this.logged.size > 0) this.logger.log(`${this.subject} recovered`);
     this.failures = 0;
     this.logged.clear();
   }

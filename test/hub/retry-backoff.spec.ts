@@ -7,7 +7,10 @@ describe('RetryBackoff', () => {
   const backoffWithLog = () => {
     const recorder = new RecordingLogger();
     Logger.overrideLogger(recorder);
-    return { backoff: new RetryBackoff(new Logger('RedisEventStore')), recorder };
+    return {
+      backoff: new RetryBackoff(new Logger('RedisEventStore'), 'the subscriptions on redis'),
+      recorder,
+    };
   };
 
   it('doubles the delay from the first up to the cap, and starts over after a success', () => {

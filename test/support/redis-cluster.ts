@@ -114,6 +114,40 @@ export class RedisCluster {
     return replica;
   }
 
+  /**
+   * Moves the slot of `key` to the master `to`, with its keys, as a resharding does:
+   * IMPORTING and MIGRATING (commands get ASK meanwhile), MIGRATE, then every master
+   * is told the new owner (the old one gets MOVED from then on).
+   */
+  async moveSlot(key: string, to: RedisServer): Promise<void> {
+    const slot = Number(await this.cluster(to, 'KEYSLOT', key));
+    const from = await this.masterOf(key);
+    const [fromId, toId] = await Promise.all([from, to].map((node) => this.info(node, 'MYID')));
+    await this.cluster(to, 'SETSLOT', slot, 'IMPORTING', fromId);
+    await this.cluster(from, 'SETSLOT', slot, 'MIGRATING', toId);
+    const keys = (await this.cluster(from, 'GETKEYSINSLOT', slot, 1000)) as string[];
+    if (keys.length > 0) {
+      const redis = new Redis(from.url);
+      try {
+        await redis.call('MIGRATE', '127.0.0.1', to.port, '', 0, 5000, 'KEYS', ...keys);
+      } finally {
+        redis.disconnect();
+      }
+    }
+    for (const master of await this.masters())
+      await this.cluster(master, 'SETSLOT', slot, 'NODE', toId);
+  }
+
+  /** The master serving the slot of `key`. */
+  async masterOf(key: string): Promise<RedisServer> {
+    const slot = Number(await this.cluster(this.servers[0], 'KEYSLOT', key));
+    const ranges = (await this.cluster(this.servers[0], 'SLOTS')) as Array<
+      [number, number, [string, number]]
+    >;
+    const [, , [, port]] = ranges.find(([first, last]) => first <= slot && slot <= last)!;
+    return this.servers.find((server) => server.port === port)!;
+  }
+
   /** Sums each command's calls (`calls`, `rejected_calls`, `failed_calls`) over every node. */
   async commandCalls(): Promise<Record<string, number>> {
     const totals: Record<string, number> = {};
@@ -144,9 +178,13 @@ export class RedisCluster {
   }
 
   private async info(server: RedisServer, subcommand: string): Promise<string> {
+    return String(await this.cluster(server, subcommand));
+  }
+
+  private async cluster(server: RedisServer, ...args: Array<string | number>): Promise<unknown> {
     const redis = new Redis(server.url);
     try {
-      return String(await redis.call('CLUSTER', subcommand));
+      return await redis.call('CLUSTER', ...args);
     } finally {
       redis.disconnect();
     }
