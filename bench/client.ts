@@ -71,6 +71,8 @@ export interface FanOutOptions {
   path?: (index: number) => string;
   /** Runs once every stream is open, before the server is told to publish. */
   beforePublish?: () => Promise<void>;
+  /** Events each client gets first, untimed (first-use costs out of the figures). */
+  warmUp?: number;
 }
 
 /**
@@ -82,7 +84,7 @@ export async function fanOut(
   clients: number,
   count: number,
   intervalMs: number,
-  { path = () => '/subscribe', beforePublish }: FanOutOptions = {},
+  { path = () => '/subscribe', beforePublish, warmUp = 0 }: FanOutOptions = {},
 ): Promise<FanOutResult> {
   const latencies: number[] = [];
   const received = new Array<number>(clients).fill(0);
@@ -100,15 +102,17 @@ export async function fanOut(
         responses.push(response);
         open++;
         onTimedEvents(response, (latency) => {
-          latencies.push(latency);
-          if (++received[index] === count && ++finished === clients) allDone();
+          if (received[index] >= warmUp) latencies.push(latency);
+          if (++received[index] === warmUp + count && ++finished === clients) allDone();
         });
       }),
     );
   }
   if (open !== clients) throw new Error(`only ${open} of ${clients} subscribers connected`);
   await beforePublish?.();
-  await getText(`${base}/publish?count=${count}&interval=${intervalMs}&clients=${clients}`);
+  await getText(
+    `${base}/publish?count=${warmUp + count}&interval=${intervalMs}&clients=${clients}`,
+  );
   await doneOrStalled(done, () => latencies.length);
   for (const response of responses) response.destroy();
   return { latencies, complete: finished === clients };

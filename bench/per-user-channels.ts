@@ -4,8 +4,9 @@
 // on the memory store, one Redis and a three-master Redis Cluster (started here, on
 // loopback). Per N and store: the time to open every stream (until the store has tailed
 // every channel), the Redis time and calls per open (INFO commandstats over the opening),
-// the heap per subscriber, and publish-to-arrival latency over `rounds` rounds that each
-// publish one event to every channel. With --baseline, each run is repeated with the
+// the heap per subscriber, publish-to-arrival latency over `rounds` rounds that each
+// publish one event to every channel (after a first, untimed round), and the Redis time
+// per event over those rounds. With --baseline, each run is repeated with the
 // servers of that checkout (e.g. the commit before a change), interleaved, so that both
 // see the same machine load.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -88,6 +89,7 @@ async function measure(
     let openMs = NaN;
     let heapPerSubscriber = NaN;
     let work = { usec: NaN, calls: NaN };
+    let workOpened = { usec: NaN, calls: NaN };
     const { latencies, complete } = await fanOut(
       server.base,
       users,
@@ -95,6 +97,7 @@ async function measure(
       Number(args.interval),
       {
         path: (user) => `/subscribe/${user}`,
+        warmUp: 1,
         beforePublish: async () => {
           // Open means tailed by the store: the hub's subscriptions wait for their tail.
           const deadline = started + 120_000;
@@ -109,10 +112,13 @@ async function measure(
             calls: workAfter.calls - workBefore.calls,
           };
           heapPerSubscriber = ((await heapUsed(server.base)) - heapBefore) / users / 1024;
+          workOpened = await redisWork(redises);
         },
       },
     );
+    const workDelivered = await redisWork(redises);
     latencies.sort((a, b) => a - b);
+    const events = users * (Number(args.rounds) + 1);
     const redis = (value: number) => (redises ? value.toFixed(1) : 'n/a');
     return {
       ...(args.baseline ? { code: tree.name } : {}),
@@ -121,6 +127,8 @@ async function measure(
       'open all s': (openMs / 1000).toFixed(2),
       'Redis µs per open': redis(work.usec / users),
       'Redis calls per open': redis(work.calls / users),
+      // Everything Redis did from the first publish until the last arrival.
+      'Redis µs per event': redis((workDelivered.usec - workOpened.usec) / events),
       'p50 ms': percentile(latencies, 50)?.toFixed(1) ?? 'n/a',
       'p99 ms': percentile(latencies, 99)?.toFixed(1) ?? 'n/a',
       delivered: `${latencies.length.toLocaleString('en')} of ${(users * Number(args.rounds)).toLocaleString('en')}`,
