@@ -1,23 +1,24 @@
 // npm run bench:channels [-- --users 1000,5000,18000 --stores memory,redis,cluster --rounds 5
-//                          --baseline ../other-checkout]
+//                          --repeats 3 --baseline ../other-checkout]
 // Per-user channels: N clients, each on a channel of its own (one subscriber per channel),
 // on the memory store, one Redis and a three-master Redis Cluster (started here, on
 // loopback). Per N and store: the time to open every stream (until the store has tailed
 // every channel), the Redis time and calls per open (INFO commandstats over the opening),
 // the heap per subscriber, publish-to-arrival latency over `rounds` rounds that each
-// publish one event to every channel (after a first, untimed round), and the Redis time
-// per event over those rounds. With --baseline, each run is repeated with the
+// publish one event to every channel (after a first, untimed round), and the Redis CPU
+// per event over those rounds. Each figure is the median of `repeats` runs. With --baseline, each run is repeated with the
 // servers of that checkout (e.g. the commit before a change), interleaved, so that both
 // see the same machine load.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import { parseArgs } from 'node:util';
 import { RedisCluster, commandStats } from '../test/support/redis-cluster.js';
 import { RedisServer } from '../test/support/redis-server.js';
 import { fanOut, getText } from './client.js';
-import { percentile, root, startServer, stopServer } from './server-process.js';
+import { median, percentile, root, startServer, stopServer } from './server-process.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,6 +28,7 @@ const { values: args } = parseArgs({
     interval: { type: 'string', default: '1000' },
     adapter: { type: 'string', default: 'fastify' },
     label: { type: 'string', default: '' },
+    repeats: { type: 'string', default: '3' },
     baseline: { type: 'string' },
   },
 });
@@ -72,24 +74,36 @@ async function redisWork(redises: Redises | undefined): Promise<{ usec: number; 
 const heapUsed = async (base: string) =>
   (JSON.parse(await getText(`${base}/memory`)) as { heapUsed: number }).heapUsed;
 
+/** CPU seconds (user + sys) the Redis servers have used so far, in µs. */
+async function redisCpu(redises: Redises | undefined): Promise<number> {
+  let total = 0;
+  for (const url of redises?.urls ?? []) {
+    const redis = new Redis(url);
+    const info = await redis.info('cpu').finally(() => redis.disconnect());
+    const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)![1]);
+    total += (field('used_cpu_user') + field('used_cpu_sys')) * 1e6;
+  }
+  return total;
+}
+
+type Figures = Record<string, number>;
+
 async function measure(
   store: string,
   users: number,
   tree: { name: string; cwd: string },
-): Promise<Record<string, string>> {
+): Promise<Figures> {
   const redises = await startRedis(store);
   const server = await startServer(`per-user ${store}`, 'bench/servers/per-user.ts', {
     env: { STORE: store, ADAPTER: args.adapter, ...redises?.env },
     cwd: tree.cwd,
   });
+  const figures: Figures = {};
   try {
     const heapBefore = await heapUsed(server.base);
     const workBefore = await redisWork(redises);
     const started = performance.now();
-    let openMs = NaN;
-    let heapPerSubscriber = NaN;
-    let work = { usec: NaN, calls: NaN };
-    let workOpened = { usec: NaN, calls: NaN };
+    let cpuOpened = NaN;
     const { latencies, complete } = await fanOut(
       server.base,
       users,
@@ -105,36 +119,33 @@ async function measure(
             if (performance.now() > deadline) return;
             await setTimeout(20);
           }
-          openMs = performance.now() - started;
-          const workAfter = await redisWork(redises);
-          work = {
-            usec: workAfter.usec - workBefore.usec,
-            calls: workAfter.calls - workBefore.calls,
-          };
-          heapPerSubscriber = ((await heapUsed(server.base)) - heapBefore) / users / 1024;
-          workOpened = await redisWork(redises);
+          figures['open all s'] = (performance.now() - started) / 1000;
+          const work = await redisWork(redises);
+          figures['Redis µs per open'] = (work.usec - workBefore.usec) / users;
+          figures['Redis calls per open'] = (work.calls - workBefore.calls) / users;
+          figures['heap per subscriber KB'] =
+            ((await heapUsed(server.base)) - heapBefore) / users / 1024;
+          cpuOpened = await redisCpu(redises);
         },
       },
     );
-    const workDelivered = await redisWork(redises);
-    latencies.sort((a, b) => a - b);
+    // Redis CPU, not commandstats: the time of a script also counts as its commands'.
     const events = users * (Number(args.rounds) + 1);
-    const redis = (value: number) => (redises ? value.toFixed(1) : 'n/a');
-    return {
-      ...(args.baseline ? { code: tree.name } : {}),
-      store,
-      users: users.toLocaleString('en'),
-      'open all s': (openMs / 1000).toFixed(2),
-      'Redis µs per open': redis(work.usec / users),
-      'Redis calls per open': redis(work.calls / users),
-      // Everything Redis did from the first publish until the last arrival.
-      'Redis µs per event': redis((workDelivered.usec - workOpened.usec) / events),
-      'p50 ms': percentile(latencies, 50)?.toFixed(1) ?? 'n/a',
-      'p99 ms': percentile(latencies, 99)?.toFixed(1) ?? 'n/a',
-      delivered: `${latencies.length.toLocaleString('en')} of ${(users * Number(args.rounds)).toLocaleString('en')}`,
-      complete: complete ? 'yes' : 'no',
-      'heap per subscriber KB': heapPerSubscriber.toFixed(1),
-    };
+    figures['Redis CPU µs per event'] = ((await redisCpu(redises)) - cpuOpened) / events;
+    latencies.sort((a, b) => a - b);
+    figures['p50 ms'] = percentile(latencies, 50) ?? NaN;
+    figures['p99 ms'] = percentile(latencies, 99) ?? NaN;
+    figures['delivered %'] = (100 * latencies.length) / (users * Number(args.rounds));
+    figures.complete = complete ? 1 : 0;
+    if (!redises) {
+      for (const redisOnly of [
+        'Redis µs per open',
+        'Redis calls per open',
+        'Redis CPU µs per event',
+      ])
+        figures[redisOnly] = NaN;
+    }
+    return figures;
   } finally {
     await stopServer(server);
     await redises?.stop();
@@ -145,29 +156,54 @@ const trees = [
   { name: 'this', cwd: root },
   ...(args.baseline ? [{ name: 'baseline', cwd: resolve(args.baseline) }] : []),
 ];
-const rows: Array<Record<string, string>> = [];
-for (const users of args.users.split(',').map(Number)) {
-  for (const store of args.stores.split(',')) {
-    for (const tree of trees) {
-      process.stderr.write(`${tree.name}: ${store}, ${users} users\n`);
-      rows.push(await measure(store, users, tree));
-      process.stderr.write(`${JSON.stringify(rows.at(-1))}\n`);
+const runs = new Map<string, Figures[]>();
+const rowName = (tree: string, store: string, users: number) =>
+  `${args.baseline ? `${tree} | ` : ''}${store} | ${users.toLocaleString('en')}`;
+// Interleaved, so that every configuration sees the machine's load alike.
+for (let repeat = 0; repeat < Number(args.repeats); repeat++) {
+  for (const users of args.users.split(',').map(Number)) {
+    for (const store of args.stores.split(',')) {
+      for (const tree of trees) {
+        const name = rowName(tree.name, store, users);
+        process.stderr.write(`repeat ${repeat + 1}: ${name}\n`);
+        const figures = await measure(store, users, tree);
+        process.stderr.write(`${JSON.stringify(figures)}\n`);
+        runs.set(name, [...(runs.get(name) ?? []), figures]);
+      }
     }
   }
 }
 
-const columns = Object.keys(rows[0]);
+const keys = [...new Set([...runs.values()].flat().flatMap((figures) => Object.keys(figures)))];
+const format = (value: number, key: string) =>
+  Number.isNaN(value)
+    ? 'n/a'
+    : key === 'complete'
+      ? value
+        ? 'yes'
+        : 'no'
+      : value >= 1000
+        ? Math.round(value).toLocaleString('en')
+        : value.toFixed(key === 'open all s' ? 2 : 1);
+const header = `| ${args.baseline ? 'code | ' : ''}store | users | ${keys.join(' | ')} |`;
 const table = [
-  `| ${columns.join(' | ')} |`,
-  `|${columns.map(() => '---').join('|')}|`,
-  ...rows.map((row) => `| ${columns.map((column) => row[column]).join(' | ')} |`),
+  header,
+  `|${header
+    .split('|')
+    .slice(2)
+    .map(() => '---')
+    .join('|')}|`,
+  ...[...runs].map(
+    ([name, figures]) =>
+      `| ${name} | ${keys.map((key) => format(median(figures.map((run) => run[key] ?? NaN)), key)).join(' | ')} |`,
+  ),
 ].join('\n');
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
 const stamp = new Date().toISOString();
 const baseline = args.baseline ? ` · baseline ${args.baseline}` : '';
-const title = `${stamp} · ${machine} · ${args.adapter} · ${args.rounds} rounds ${args.interval} ms apart${baseline}${args.label && ` · ${args.label}`}`;
+const title = `${stamp} · ${machine} · ${args.adapter} · medians of ${args.repeats} · ${args.rounds} rounds ${args.interval} ms apart${baseline}${args.label && ` · ${args.label}`}`;
 console.log(`\n${title}\n\n${table}\n`);
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 const file = join(root, 'bench', 'results', `channels-${stamp.replace(/[:.]/g, '-')}`);
-writeFileSync(`${file}.json`, JSON.stringify({ stamp, machine, args, rows }, null, 2));
+writeFileSync(`${file}.json`, JSON.stringify({ stamp, machine, args, runs: [...runs] }, null, 2));
 writeFileSync(`${file}.md`, `${title}\n\n${table}\n`);
