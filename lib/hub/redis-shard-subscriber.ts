@@ -99,6 +99,8 @@ export class ShardSubscriber {
     try {
       // The opens of this tick go out together.
       await Promise.resolve();
+      // Connected again with nothing to catch up on: that is a recovery too.
+      if (this.unsynced.size === 0 && this.connection.status === 'ready') this.backoff.succeeded();
       while (this.unsynced.size > 0 && !this.closed && this.connection.status === 'ready') {
         const batch = [...this.unsynced];
         this.unsynced.clear();
