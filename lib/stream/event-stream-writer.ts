@@ -153,6 +153,20 @@ export class EventStreamWriter {
     this.close(false);
   }
 
+  /**
+   * Ends a response that has sent nothing with `204 No Content`: there is nothing to
+   * stream, and an `EventSource` stops reconnecting on a 204.
+   */
+  endWithoutContent(): void {
+    if (this.closed) return;
+    if (this.committed) return this.end();
+    this.committed = true;
+    this.options.beforeCommit?.();
+    this.res.statusCode = 204;
+    this.res.end();
+    this.close(false);
+  }
+
   /** Cuts the connection (e.g. a client that cannot keep up). */
   destroy(): void {
     if (this.closed) return;

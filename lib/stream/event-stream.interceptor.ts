@@ -175,7 +175,8 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
         else commitTimer = setTimeout(() => writer.commit(), route.settings.commitAfter);
         // Once cancelled, the response belongs to whoever cancelled.
         piped.finished.then(
-          () => cancelled || writer.end(),
+          // A source that ended before its first event, headers not out yet: nothing to stream.
+          () => cancelled || (writer.isCommitted ? writer.end() : writer.endWithoutContent()),
           (error: unknown) => cancelled || fail(error),
         );
       };
