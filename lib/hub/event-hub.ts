@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional, type OnApplicationShutdown } from '@nestj
 import { EVENT_STREAM_MODULE_OPTIONS } from '../event-stream.constants.js';
 import type { EventStreamModuleOptions } from '../interfaces/event-stream-options.interface.js';
 import { ServerSentEvent } from '../sse/server-sent-event.js';
-import { describe } from '../sse/sse-fields.js';
+import { describeValue } from '../sse/validation.js';
 import { ChannelSubscription } from './channel-subscription.js';
 import type { EventStore, StoredEvent, Unsubscribe } from './event-store.interface.js';
 import { CHANNEL_NAME, HISTORY_LOST_EVENT } from './hub.constants.js';
@@ -37,7 +37,7 @@ export class EventHub implements OnApplicationShutdown {
     this.maxQueued = options?.hub?.maxQueuedEvents ?? 1000;
     if (!Number.isSafeInteger(this.maxQueued) || this.maxQueued < 1) {
       throw new RangeError(
-        `EventHub: "maxQueuedEvents" must be a positive integer, got ${describe(this.maxQueued)}`,
+        `EventHub: "maxQueuedEvents" must be a positive integer, got ${describeValue(this.maxQueued)}`,
       );
     }
   }
@@ -142,7 +142,7 @@ function toServerSentEvent({ id, event, data, rawData, comment }: StoredEvent): 
 function assertChannel(channel: unknown): void {
   if (typeof channel !== 'string' || !CHANNEL_NAME.test(channel)) {
     throw new TypeError(
-      `EventHub: a channel name is 1 to 200 letters, digits or . _ - : @ /, got ${describe(channel)}`,
+      `EventHub: a channel name is 1 to 200 letters, digits or . _ - : @ /, got ${describeValue(channel)}`,
     );
   }
 }

@@ -2,22 +2,14 @@ import type { Type } from '@nestjs/common';
 import type { ClassTransformOptions } from 'class-transformer';
 import type { EventHubOptions } from './event-hub-options.interface.js';
 
-/** What `@EventStream()` accepts: per-route options, or a DTO class as shorthand for `{ type }`. */
-export interface EventStreamOptions {
-  /** The class of each event's `data`: used to serialise it and to document it. */
-  type?: Type;
-  /** Named events with their own `data` class (documented as a `oneOf`). */
-  events?: Record<string, Type>;
-  /** The event name given to plain yields. */
-  event?: string;
+/** How every stream behaves: set per route (`@EventStream()`) or for all (`forRoot`). */
+export interface EventStreamDefaults {
   /** Milliseconds of silence before a `: ping` comment; `false` disables. Default 15000. */
   keepAlive?: number | false;
-  /** Sent once, first, as `retry: N`: the client's reconnection delay. */
+  /** Sent once, first, as `retry: N`: the client's reconnection delay in milliseconds. */
   retry?: number;
   /** class-transformer options for `instanceToPlain`/`plainToInstance` (groups, strategy…). */
   serialize?: ClassTransformOptions;
-  /** OpenAPI description of the stream. */
-  description?: string;
   /**
    * Milliseconds a silent source may take before the headers go out anyway. Until
    * then an error is still an ordinary HTTP error. Default 250; 0 sends them at once.
@@ -25,13 +17,24 @@ export interface EventStreamOptions {
   commitAfter?: number;
 }
 
-/** Module-wide defaults (`EventStreamModule.forRoot`). */
-export interface EventStreamModuleOptions {
-  keepAlive?: number | false;
-  retry?: number;
-  serialize?: ClassTransformOptions;
-  commitAfter?: number;
-  /** Bound, in bytes, on an Observable's frames not yet sent; past it the client is dropped. Default 4 MiB. */
+/** What `@EventStream()` accepts: per-route options, or a DTO class as shorthand for `{ type }`. */
+export interface EventStreamOptions extends EventStreamDefaults {
+  /** The class of each event's `data`: used to serialise it and to document it. */
+  type?: Type;
+  /** Named events with their own `data` class (documented as a `oneOf`). */
+  events?: Record<string, Type>;
+  /** The event name given to plain yields. */
+  event?: string;
+  /** OpenAPI description of the stream. */
+  description?: string;
+}
+
+/** Module-wide defaults and settings (`EventStreamModule.forRoot`). */
+export interface EventStreamModuleOptions extends EventStreamDefaults {
+  /**
+   * Bound, in bytes, on an Observable's frames not yet sent; past it the client is
+   * dropped. Default 4 MiB.
+   */
   maxBufferedBytes?: number;
   /** The EventHub's store and settings. */
   hub?: EventHubOptions;

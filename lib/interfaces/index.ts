@@ -1,4 +1,5 @@
 export type {
+  EventStreamDefaults,
   EventStreamOptions,
   EventStreamModuleOptions,
 } from './event-stream-options.interface.js';

@@ -1,9 +1,10 @@
 import type { ClassTransformOptions } from 'class-transformer';
-import { assertRetry, assertSingleLine, describe } from '../sse/sse-fields.js';
 import type {
   EventStreamModuleOptions,
   EventStreamOptions,
 } from '../interfaces/event-stream-options.interface.js';
+import { assertRetry, assertSingleLine } from '../sse/sse-fields.js';
+import { assertInteger, describeValue, invalidValue } from '../sse/validation.js';
 
 /** What one route streams with: its own options over the module's over the defaults. */
 export interface StreamSettings {
@@ -47,38 +48,28 @@ export function assertStreamOptions(
 ): void {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(
-      `${owner}: expected an options object or a class, got ${describe(options)}`,
+      `${owner}: expected an options object or a class, got ${describeValue(options)}`,
     );
   }
   const { keepAlive, retry, commitAfter, maxBufferedBytes, event, type, events } = options;
-  if (keepAlive !== undefined && keepAlive !== false)
-    assertMilliseconds(owner, 'keepAlive', keepAlive, 1);
-  if (commitAfter !== undefined) assertMilliseconds(owner, 'commitAfter', commitAfter, 0);
-  if (maxBufferedBytes !== undefined)
-    assertMilliseconds(owner, 'maxBufferedBytes', maxBufferedBytes, 1, 'bytes');
+  if (keepAlive !== undefined && keepAlive !== false) {
+    assertInteger(owner, 'keepAlive', keepAlive, { min: 1, unit: 'milliseconds', or: 'false' });
+  }
+  if (commitAfter !== undefined) {
+    assertInteger(owner, 'commitAfter', commitAfter, { unit: 'milliseconds' });
+  }
+  if (maxBufferedBytes !== undefined) {
+    assertInteger(owner, 'maxBufferedBytes', maxBufferedBytes, { min: 1, unit: 'bytes' });
+  }
   if (retry !== undefined) assertRetry(owner, retry);
   if (event !== undefined) assertSingleLine(owner, 'event', event);
-  if (type !== undefined && typeof type !== 'function') {
-    throw new TypeError(`${owner}: "type" must be a class, got ${describe(type)}`);
-  }
+  if (type !== undefined) assertClass(owner, 'type', type);
   for (const [name, dto] of Object.entries(events ?? {})) {
-    assertSingleLine(owner, `events key`, name);
-    if (typeof dto !== 'function')
-      throw new TypeError(`${owner}: events.${name} must be a class, got ${describe(dto)}`);
+    assertSingleLine(owner, 'events key', name);
+    assertClass(owner, `events.${name}`, dto);
   }
 }
 
-function assertMilliseconds(
-  owner: string,
-  field: string,
-  value: unknown,
-  min: number,
-  unit = 'milliseconds',
-): void {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    const expected = min === 0 ? 'a non-negative integer' : 'a positive integer';
-    throw new RangeError(
-      `${owner}: "${field}" must be ${expected} (${unit})${field === 'keepAlive' ? ' or false' : ''}, got ${describe(value)}`,
-    );
-  }
+function assertClass(owner: string, field: string, value: unknown): void {
+  if (typeof value !== 'function') throw invalidValue(owner, field, 'must be a class', value);
 }

@@ -178,8 +178,9 @@ class SourcesController {
 
   @Get('empty')
   @EventStream()
-  async *empty() {
+  empty(): Iterable<never> {
     emptyRequests.count++;
+    return [];
   }
 
   @Get('no-id')
