@@ -1,4 +1,5 @@
-import type { Type } from '@nestjs/common';
+import type { ExecutionContext, Type } from '@nestjs/common';
+import type { ServerSentEvent } from '../sse/server-sent-event.js';
 import type { ClassTransformOptions } from 'class-transformer';
 import type { EventHubOptions } from './event-hub-options.interface.js';
 
@@ -15,6 +16,25 @@ export interface EventStreamDefaults {
    * then an error is still an ordinary HTTP error. Default 250; 0 sends them at once.
    */
   commitAfter?: number;
+  /**
+   * The frame that ends a stream that fails after its first event, given the error, the
+   * body Nest's base filter would render (already sanitised) and the request's context
+   * (an MCP server answers with the JSON-RPC id of the request). Its data is sent as
+   * JSON, as it is; `undefined` ends the stream without a frame. Default: `event: error`
+   * with the body as data.
+   */
+  errorEvent?: (
+    error: unknown,
+    body: StreamErrorBody,
+    context: ExecutionContext,
+  ) => ServerSentEvent | undefined;
+}
+
+/** What Nest's base exception filter renders for an error, with nothing internal in it. */
+export interface StreamErrorBody {
+  statusCode: number;
+  message: unknown;
+  [field: string]: unknown;
 }
 
 /** What `@EventStream()` accepts: per-route options, or a DTO class as shorthand for `{ type }`. */

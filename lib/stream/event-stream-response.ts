@@ -1,7 +1,9 @@
-import { HttpException, Logger } from '@nestjs/common';
+import { HttpException, Logger, type ExecutionContext } from '@nestjs/common';
 import type { Subscriber, TeardownLogic } from 'rxjs';
 import type { HttpPlatform, RawRequest } from '../platform/index.js';
-import { defaultErrorEvent, errorFrame } from '../sse/error-event.js';
+import { errorFrame } from '../sse/error-event.js';
+import { ServerSentEvent } from '../sse/server-sent-event.js';
+import { invalidValue } from '../sse/validation.js';
 import { EventStreamWriter, type EventStreamWriterOwner } from './event-stream-writer.js';
 import { HandlerResult } from './handler-result.js';
 import { BufferLimitExceededError } from './observable-pump.js';
@@ -41,6 +43,7 @@ export class EventStreamResponse implements EventStreamWriterOwner {
 
   constructor(
     private readonly route: StreamRoute,
+    private readonly context: ExecutionContext,
     private readonly platform: HttpPlatform,
     private readonly reply: object,
     private readonly request: RawRequest,
@@ -146,9 +149,33 @@ export class EventStreamResponse implements EventStreamWriterOwner {
       const detail = (error as Error)?.stack ?? String(error);
       logger.error(`${this.route.name}: the stream failed after its first event`, detail);
     }
-    this.writer.send(errorFrame(defaultErrorEvent(renderStreamError(error))));
+    const frame = this.errorFrame(error);
+    if (frame !== undefined) this.writer.send(frame);
     this.writer.end();
   };
+
+  /** The route's `errorEvent` for this error, encoded; a failing `errorEvent` is logged. */
+  private errorFrame(error: unknown): string | undefined {
+    try {
+      const event = this.route.settings.errorEvent(error, renderStreamError(error), this.context);
+      if (event === undefined) return undefined;
+      if (!(event instanceof ServerSentEvent)) {
+        throw invalidValue(
+          this.route.name,
+          'errorEvent',
+          'must return a ServerSentEvent or undefined',
+          event,
+        );
+      }
+      return errorFrame(event);
+    } catch (failure) {
+      logger.error(
+        `${this.route.name}: errorEvent failed`,
+        (failure as Error)?.stack ?? String(failure),
+      );
+      return undefined;
+    }
+  }
 
   /**
    * An outer interceptor unsubscribed (e.g. a timeout) before the headers went out: the

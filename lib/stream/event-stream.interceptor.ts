@@ -43,6 +43,7 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
     const abort = streamAbortController(request);
     const response = new EventStreamResponse(
       route,
+      context,
       platform,
       reply,
       request,

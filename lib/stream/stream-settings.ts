@@ -1,8 +1,10 @@
 import type { ClassTransformOptions } from 'class-transformer';
 import type {
+  EventStreamDefaults,
   EventStreamModuleOptions,
   EventStreamOptions,
 } from '../interfaces/event-stream-options.interface.js';
+import { defaultErrorEvent } from '../sse/error-event.js';
 import { assertRetry, assertSingleLine } from '../sse/sse-fields.js';
 import { assertInteger, describeValue, invalidValue } from '../sse/validation.js';
 
@@ -13,6 +15,7 @@ export interface StreamSettings {
   commitAfter: number;
   maxBufferedBytes: number;
   serialize: ClassTransformOptions | undefined;
+  errorEvent: NonNullable<EventStreamDefaults['errorEvent']>;
 }
 
 export const DEFAULT_STREAM_SETTINGS: StreamSettings = {
@@ -21,6 +24,7 @@ export const DEFAULT_STREAM_SETTINGS: StreamSettings = {
   commitAfter: 250,
   maxBufferedBytes: 4 * 1024 * 1024,
   serialize: undefined,
+  errorEvent: (_error, body) => defaultErrorEvent(body),
 };
 
 /** The one place where defaults, module options and route options are merged. */
@@ -28,7 +32,9 @@ export function resolveStreamSettings(
   module: EventStreamModuleOptions | undefined,
   route: EventStreamOptions,
 ): StreamSettings {
-  const pick = <K extends 'keepAlive' | 'retry' | 'commitAfter'>(key: K): StreamSettings[K] =>
+  const pick = <K extends 'keepAlive' | 'retry' | 'commitAfter' | 'errorEvent'>(
+    key: K,
+  ): StreamSettings[K] =>
     (route[key] ?? module?.[key] ?? DEFAULT_STREAM_SETTINGS[key]) as StreamSettings[K];
   const serialize =
     module?.serialize || route.serialize ? { ...module?.serialize, ...route.serialize } : undefined;
@@ -36,6 +42,7 @@ export function resolveStreamSettings(
     keepAlive: pick('keepAlive'),
     retry: pick('retry'),
     commitAfter: pick('commitAfter'),
+    errorEvent: pick('errorEvent'),
     maxBufferedBytes: module?.maxBufferedBytes ?? DEFAULT_STREAM_SETTINGS.maxBufferedBytes,
     serialize,
   };
@@ -51,7 +58,8 @@ export function assertStreamOptions(
       `${owner}: expected an options object or a class, got ${describeValue(options)}`,
     );
   }
-  const { keepAlive, retry, commitAfter, maxBufferedBytes, event, type, events } = options;
+  const { keepAlive, retry, commitAfter, maxBufferedBytes, event, type, events, errorEvent } =
+    options;
   if (keepAlive !== undefined && keepAlive !== false) {
     assertInteger(owner, 'keepAlive', keepAlive, { min: 1, unit: 'milliseconds', or: 'false' });
   }
@@ -64,6 +72,9 @@ export function assertStreamOptions(
   if (retry !== undefined) assertRetry(owner, retry);
   if (event !== undefined) assertSingleLine(owner, 'event', event);
   if (type !== undefined) assertClass(owner, 'type', type);
+  if (errorEvent !== undefined && typeof errorEvent !== 'function') {
+    throw invalidValue(owner, 'errorEvent', 'must be a function', errorEvent);
+  }
   for (const [name, dto] of Object.entries(events ?? {})) {
     assertSingleLine(owner, 'events key', name);
     assertClass(owner, `events.${name}`, dto);
