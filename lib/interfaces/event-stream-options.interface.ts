@@ -7,8 +7,22 @@ import type { EventHubOptions } from './event-hub-options.interface.js';
 export interface EventStreamDefaults {
   /** Milliseconds of silence before a `: ping` comment; `false` disables. Default 15000. */
   keepAlive?: number | false;
-  /** Sent once, first, as `retry: N`: the client's reconnection delay in milliseconds. */
-  retry?: number;
+  /**
+   * Sent once, first, as `retry: N`: the client's reconnection delay in milliseconds.
+   * `{ min, max }`: each stream draws its own value, uniformly, so that the clients of an
+   * instance that went away do not all come back in the same millisecond.
+   */
+  retry?: number | RetryRange;
+  /**
+   * Milliseconds a response may stay unwritable (a client that stopped reading) before
+   * it is cut and its source closed; `false` never cuts. Default 30000.
+   */
+  stallTimeout?: number | false;
+  /**
+   * Milliseconds after which the stream ends cleanly: the client reconnects with
+   * Last-Event-ID, maybe to another instance. Default: none.
+   */
+  maxLifetime?: number;
   /** class-transformer options for `instanceToPlain`/`plainToInstance` (groups, strategy…). */
   serialize?: ClassTransformOptions;
   /**
@@ -28,6 +42,12 @@ export interface EventStreamDefaults {
     body: StreamErrorBody,
     context: ExecutionContext,
   ) => ServerSentEvent | undefined;
+}
+
+/** A range of reconnection delays, in milliseconds, each stream drawing its own. */
+export interface RetryRange {
+  min: number;
+  max: number;
 }
 
 /** What Nest's base exception filter renders for an error, with nothing internal in it. */

@@ -24,4 +24,6 @@ export interface RawResponse {
    * `compression` off the stream; one that compresses anyway holds output until flushed.
    */
   flush?: () => void;
+  /** The connection (HTTP/1); TCP keep-alive finds peers that vanished. */
+  readonly socket?: { setKeepAlive?(enable: boolean, initialDelay: number): unknown } | null;
 }

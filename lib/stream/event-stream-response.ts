@@ -10,6 +10,7 @@ import { BufferLimitExceededError } from './observable-pump.js';
 import { startPump, type Pump } from './pump.js';
 import { renderStreamError } from './stream-error.js';
 import type { StreamRoute } from './stream-route.js';
+import { drawRetry } from './stream-settings.js';
 import { returnIterator, toStreamSource, type StreamSource } from './stream-source.js';
 
 /**
@@ -33,7 +34,8 @@ const logger = new Logger('EventStream');
 export class EventStreamResponse implements EventStreamWriterOwner {
   private current: StreamState = 'pending';
   private pump: Pump | undefined;
-  private commitTimer: NodeJS.Timeout | undefined;
+  /** The commit timer until the headers are out, then the `maxLifetime` one. */
+  private timer: NodeJS.Timeout | undefined;
   /**
    * Nest's request chain, until the stream is handed over: it is let go then, so that
    * callbacks that live as long as the stream do not keep it.
@@ -59,7 +61,8 @@ export class EventStreamResponse implements EventStreamWriterOwner {
         connectionKeepAlive:
           request.httpVersion === '1.1' && !/\bclose\b/i.test(String(request.headers.connection)),
         keepAlive: settings.keepAlive,
-        retry: settings.retry,
+        retry: drawRetry(settings.retry),
+        stallTimeout: settings.stallTimeout,
       },
       this,
     );
@@ -76,6 +79,11 @@ export class EventStreamResponse implements EventStreamWriterOwner {
     if (this.current === 'ended') this.handBack(undefined);
     this.settle(returned);
     return () => this.cancel();
+  }
+
+  /** The writer cut a client that stopped reading: said once, with the route. */
+  stalled(milliseconds: number): void {
+    logger.warn(`${this.route.name}: cut a client that read nothing for ${milliseconds} ms`);
   }
 
   /** `app.close()`: the stream ends, or will not start. */
@@ -107,7 +115,7 @@ export class EventStreamResponse implements EventStreamWriterOwner {
     // The clock starts once the method has returned its source: guards and pipes
     // have run, so their errors are always HTTP errors.
     if (settings.commitAfter === 0) this.writer.commit();
-    else this.commitTimer = setTimeout(() => this.writer.commit(), settings.commitAfter);
+    else this.timer = setTimeout(() => this.writer.commit(), settings.commitAfter);
     this.pump.finished.then(() => this.sourceEnded(), this.fail);
   }
 
@@ -185,7 +193,7 @@ export class EventStreamResponse implements EventStreamWriterOwner {
     if (!this.nest) return;
     this.nest = undefined;
     this.current = 'cancelled';
-    clearTimeout(this.commitTimer);
+    clearTimeout(this.timer);
     this.pump?.cancel();
   }
 
@@ -197,7 +205,12 @@ export class EventStreamResponse implements EventStreamWriterOwner {
   // StreamableFile): the stream then lives on its own, so interceptors such as a timeout
   // do not end it, and Nest's per-request state is not kept for its life.
   committed(): void {
-    clearTimeout(this.commitTimer);
+    clearTimeout(this.timer);
+    const { maxLifetime } = this.route.settings;
+    if (maxLifetime !== undefined) {
+      this.timer = setTimeout(() => this.writer.end(), maxLifetime);
+      this.timer.unref();
+    }
     if (this.current === 'piping' || this.current === 'pending') this.current = 'streaming';
     this.handBack(undefined);
   }
@@ -206,7 +219,7 @@ export class EventStreamResponse implements EventStreamWriterOwner {
   // unsubscribed at once), and a method waiting on the signal is told.
   closed(): void {
     this.openStreams.delete(this);
-    clearTimeout(this.commitTimer);
+    clearTimeout(this.timer);
     this.pump?.cancel();
     this.abort.abort();
     if (this.current === 'pending' || this.current === 'piping') {

@@ -9,6 +9,7 @@ export interface EventStreamWriterSettings {
   connectionKeepAlive: boolean;
   keepAlive: number | false;
   retry: number | undefined;
+  stallTimeout: number | false;
 }
 
 /** What the writer tells the one that owns the response (an `EventStreamResponse`). */
@@ -19,11 +20,16 @@ export interface EventStreamWriterOwner {
   committed(): void;
   /** Once, when the response is over: ended, cut, or the client left. */
   closed(): void;
+  /** The client read nothing for `stallTimeout` ms: the connection is being cut. */
+  stalled(milliseconds: number): void;
 }
 
 // Frames wait in one string and leave in one write per batch: when the tick that made
 // them is over, or as soon as this many characters are waiting.
 const BATCH_CHARS = 64 * 1024;
+
+/** Idle time before the OS probes a stream's socket for a peer that is gone. */
+const TCP_KEEPALIVE_DELAY = 30_000;
 
 /**
  * Owns one response's bytes: commits the SSE headers, coalesces frames into few writes,
@@ -38,6 +44,7 @@ export class EventStreamWriter {
   private closed = false;
   private lastWriteAt = 0;
   private keepAliveTimer: NodeJS.Timeout | undefined;
+  private stallTimer: NodeJS.Timeout | undefined;
   private readyWaiters: Array<() => void> = [];
   /** Whether a compressor added `flush()` (looked up once: a miss on every write costs). */
   private flushesCompressor = false;
@@ -104,6 +111,8 @@ export class EventStreamWriter {
     res.setHeader('X-Accel-Buffering', 'no');
     if (settings.connectionKeepAlive) res.setHeader('Connection', 'keep-alive');
     res.removeHeader('Content-Length');
+    // A peer that vanished (half-open connection) is found even while nothing is written.
+    res.socket?.setKeepAlive?.(true, TCP_KEEPALIVE_DELAY);
     this.flushesCompressor = typeof res.flush === 'function';
     if (settings.retry !== undefined) {
       this.pending = retryFrame(settings.retry) + this.pending;
@@ -152,6 +161,10 @@ export class EventStreamWriter {
     const chunk = this.pending;
     this.pending = '';
     this.writable = this.res.write(chunk) && this.writable;
+    if (!this.writable && this.stallTimer === undefined && this.settings.stallTimeout !== false) {
+      this.stallTimer = setTimeout(this.onStall, this.settings.stallTimeout);
+      this.stallTimer.unref();
+    }
     if (this.flushesCompressor) this.res.flush!();
     this.lastWriteAt = Date.now();
   };
@@ -177,16 +190,26 @@ export class EventStreamWriter {
 
   private readonly onDrain = (): void => {
     this.writable = true;
+    clearTimeout(this.stallTimer);
+    this.stallTimer = undefined;
     this.releaseWaiters();
   };
 
   private readonly onClose = (): void => this.close();
+
+  // Memory stays bounded while a client does not read, but its socket and its source
+  // would be held for good.
+  private readonly onStall = (): void => {
+    this.owner.stalled(this.settings.stallTimeout as number);
+    this.destroy();
+  };
 
   private close(): void {
     if (this.closed) return;
     this.closed = true;
     this.pending = '';
     clearTimeout(this.keepAliveTimer);
+    clearTimeout(this.stallTimer);
     this.releaseWaiters();
     this.owner.closed();
   }

@@ -3,6 +3,7 @@ import type {
   EventStreamDefaults,
   EventStreamModuleOptions,
   EventStreamOptions,
+  RetryRange,
 } from '../interfaces/event-stream-options.interface.js';
 import { defaultErrorEvent } from '../sse/error-event.js';
 import { assertRetry, assertSingleLine } from '../sse/sse-fields.js';
@@ -11,7 +12,9 @@ import { assertInteger, describeValue, invalidValue } from '../sse/validation.js
 /** What one route streams with: its own options over the module's over the defaults. */
 export interface StreamSettings {
   keepAlive: number | false;
-  retry: number | undefined;
+  retry: number | RetryRange | undefined;
+  stallTimeout: number | false;
+  maxLifetime: number | undefined;
   commitAfter: number;
   maxBufferedBytes: number;
   serialize: ClassTransformOptions | undefined;
@@ -21,6 +24,8 @@ export interface StreamSettings {
 export const DEFAULT_STREAM_SETTINGS: StreamSettings = {
   keepAlive: 15_000,
   retry: undefined,
+  stallTimeout: 30_000,
+  maxLifetime: undefined,
   commitAfter: 250,
   maxBufferedBytes: 4 * 1024 * 1024,
   serialize: undefined,
@@ -32,7 +37,9 @@ export function resolveStreamSettings(
   module: EventStreamModuleOptions | undefined,
   route: EventStreamOptions,
 ): StreamSettings {
-  const pick = <K extends 'keepAlive' | 'retry' | 'commitAfter' | 'errorEvent'>(
+  const pick = <
+    K extends 'keepAlive' | 'retry' | 'commitAfter' | 'errorEvent' | 'stallTimeout' | 'maxLifetime',
+  >(
     key: K,
   ): StreamSettings[K] =>
     (route[key] ?? module?.[key] ?? DEFAULT_STREAM_SETTINGS[key]) as StreamSettings[K];
@@ -41,6 +48,8 @@ export function resolveStreamSettings(
   return {
     keepAlive: pick('keepAlive'),
     retry: pick('retry'),
+    stallTimeout: pick('stallTimeout'),
+    maxLifetime: pick('maxLifetime'),
     commitAfter: pick('commitAfter'),
     errorEvent: pick('errorEvent'),
     maxBufferedBytes: module?.maxBufferedBytes ?? DEFAULT_STREAM_SETTINGS.maxBufferedBytes,
@@ -60,6 +69,17 @@ export function assertStreamOptions(
   }
   const { keepAlive, retry, commitAfter, maxBufferedBytes, event, type, events, errorEvent } =
     options;
+  const { stallTimeout, maxLifetime } = options;
+  if (stallTimeout !== undefined && stallTimeout !== false) {
+    assertInteger(owner, 'stallTimeout', stallTimeout, {
+      min: 1,
+      unit: 'milliseconds',
+      or: 'false',
+    });
+  }
+  if (maxLifetime !== undefined) {
+    assertInteger(owner, 'maxLifetime', maxLifetime, { min: 1, unit: 'milliseconds' });
+  }
   if (keepAlive !== undefined && keepAlive !== false) {
     assertInteger(owner, 'keepAlive', keepAlive, { min: 1, unit: 'milliseconds', or: 'false' });
   }
@@ -69,7 +89,8 @@ export function assertStreamOptions(
   if (maxBufferedBytes !== undefined) {
     assertInteger(owner, 'maxBufferedBytes', maxBufferedBytes, { min: 1, unit: 'bytes' });
   }
-  if (retry !== undefined) assertRetry(owner, retry);
+  if (typeof retry === 'object' && retry !== null) assertRetryRange(owner, retry);
+  else if (retry !== undefined) assertRetry(owner, retry);
   if (event !== undefined) assertSingleLine(owner, 'event', event);
   if (type !== undefined) assertClass(owner, 'type', type);
   if (errorEvent !== undefined && typeof errorEvent !== 'function') {
@@ -79,6 +100,26 @@ export function assertStreamOptions(
     assertSingleLine(owner, 'events key', name);
     assertClass(owner, `events.${name}`, dto);
   }
+}
+
+function assertRetryRange(owner: string, range: RetryRange): void {
+  assertInteger(owner, 'retry.min', range.min, { unit: 'milliseconds' });
+  assertInteger(owner, 'retry.max', range.max, { unit: 'milliseconds' });
+  if (range.max < range.min) {
+    throw invalidValue(
+      owner,
+      'retry.max',
+      `must be at least retry.min (${range.min})`,
+      range.max,
+      RangeError,
+    );
+  }
+}
+
+/** The reconnection delay of one stream: the route's, or one drawn from its range. */
+export function drawRetry(retry: StreamSettings['retry']): number | undefined {
+  if (typeof retry !== 'object') return retry;
+  return retry.min + Math.floor(Math.random() * (retry.max - retry.min + 1));
 }
 
 function assertClass(owner: string, field: string, value: unknown): void {
