@@ -78,4 +78,10 @@ export interface EventStreamModuleOptions extends EventStreamDefaults {
   maxBufferedBytes?: number;
   /** The EventHub's store and settings. */
   hub?: EventHubOptions;
+  /**
+   * Milliseconds over which `app.close()` ends the open streams, spread evenly, so that
+   * their clients come back (to the other instances) a few at a time, not all in one
+   * instant. Default 0: all at once.
+   */
+  shutdownDrain?: number;
 }

@@ -12,6 +12,7 @@ import { EVENT_STREAM_MODULE_OPTIONS } from '../event-stream.constants.js';
 import type { EventStreamModuleOptions } from '../interfaces/event-stream-options.interface.js';
 import { platformOf } from '../platform/index.js';
 import { EventStreamResponse, type OpenStreams } from './event-stream-response.js';
+import { endStreams } from './end-streams.js';
 import { compileStreamRoute, type StreamRoute } from './stream-route.js';
 import { streamAbortController } from './stream-signal.js';
 
@@ -55,9 +56,9 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
       .pipe(mergeMap((returned) => new Observable((nest) => response.run(returned, nest))));
   }
 
-  /** `app.close()`: end every open stream, so that the server can close. */
-  beforeApplicationShutdown(): void {
-    for (const response of this.openStreams) response.shutdown();
+  /** `app.close()`: end every open stream (over `shutdownDrain`), so that the server can close. */
+  beforeApplicationShutdown(): Promise<void> {
+    return endStreams([...this.openStreams], this.moduleOptions?.shutdownDrain ?? 0);
   }
 
   private route(context: ExecutionContext): StreamRoute {

@@ -69,7 +69,10 @@ export function assertStreamOptions(
   }
   const { keepAlive, retry, commitAfter, maxBufferedBytes, event, type, events, errorEvent } =
     options;
-  const { stallTimeout, maxLifetime } = options;
+  const { stallTimeout, maxLifetime, shutdownDrain } = options;
+  if (shutdownDrain !== undefined) {
+    assertInteger(owner, 'shutdownDrain', shutdownDrain, { unit: 'milliseconds' });
+  }
   if (stallTimeout !== undefined && stallTimeout !== false) {
     assertInteger(owner, 'stallTimeout', stallTimeout, {
       min: 1,
