@@ -84,7 +84,11 @@ export class MemoryEventStore implements EventStore {
     const sequence = parsed && parsed[0] === BigInt(state.epoch) ? Number(parsed[1]) : undefined;
     if (sequence === undefined || sequence > last) return { events: history.slice(), lost: true };
     const first = last - history.length + 1;
-    return { events: history.slice(Math.max(sequence - first + 1, 0)), lost: sequence < first - 1 };
+    const events = history.slice(Math.max(sequence - first + 1, 0));
+    // The completion ends every read, even one after its own id.
+    const completion = history.at(-1);
+    if (completion?.completed && events.length === 0) events.push(completion);
+    return { events, lost: sequence < first - 1 };
   }
 
   async readLast(channel: string, count: number): Promise<EventHistory> {

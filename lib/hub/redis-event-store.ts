@@ -129,6 +129,8 @@ export class RedisEventStore implements EventStore {
     const beforeFirst =
       info.firstEntry !== undefined && compareEventIds(afterId, info.firstEntry) < 0;
     const deleted = compareEventIds(afterId, info.maxDeleted) < 0;
+    // The completion ends every read, even one after its own id.
+    if (info.lastEntry?.completed && !entries.at(-1)?.completed) entries.push(info.lastEntry);
     return { events: entries, lost: beforeFirst || deleted };
   }
 
@@ -216,6 +218,7 @@ export class RedisEventStore implements EventStore {
         lastGenerated: string;
         maxDeleted: string;
         firstEntry?: string;
+        lastEntry?: StoredEvent;
         added: number;
         length: number;
       }
@@ -228,10 +231,12 @@ export class RedisEventStore implements EventStore {
     if (!reply) return undefined;
     const field = (name: string) => reply[reply.indexOf(name) + 1];
     const firstEntry = field('first-entry') as [string, string[]] | null;
+    const lastEntry = field('last-entry') as [string, string[]] | null;
     return {
       lastGenerated: String(field('last-generated-id')),
       maxDeleted: String(field('max-deleted-entry-id')),
       firstEntry: firstEntry?.[0],
+      lastEntry: lastEntry ? toStoredEvent(lastEntry) : undefined,
       added: Number(field('entries-added')),
       length: Number(field('length')),
     };

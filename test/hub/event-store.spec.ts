@@ -339,16 +339,19 @@ describe.each(kinds)('EventHub on $name', (kind) => {
     });
 
     it.each([
-      ['the last event id', 'last'],
+      ['the last event id', 'last' as const],
+      ["the completion's id", 'completion' as const],
       ['no lastEventId and no rewind', undefined],
     ])(
       'a subscription with %s to a completed channel ends without yielding anything',
       async (_what, from) => {
         const hub = hubOn(kind.create());
-        const last = await hub.publish('over', 'x');
-        await hub.complete('over');
+        const ids = {
+          last: await hub.publish('over', 'x'),
+          completion: await hub.complete('over'),
+        };
         const subscription = hub
-          .subscribe('over', { lastEventId: from && last })
+          .subscribe('over', { lastEventId: from && ids[from] })
           [Symbol.asyncIterator]();
         expect(await subscription.next()).toEqual({ value: undefined, done: true });
         expect(hub.subscriberCount).toBe(0);
