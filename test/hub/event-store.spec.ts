@@ -442,15 +442,18 @@ describe.each(kinds)('EventHub on $name', (kind) => {
     it.each([
       [3, [8, 9, 10]],
       ['all' as const, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]],
-    ])('%s replays the last events (or all of them), then goes live', async (rewind, replayed) => {
-      const hub = hubOn(kind.create());
-      for (let i = 1; i <= 10; i++) await hub.publish('recent', i);
-      const subscription = hub.subscribe('recent', { rewind })[Symbol.asyncIterator]();
-      expect(data(await take(subscription, replayed.length))).toEqual(replayed);
-      const live = subscription.next();
-      await hub.publish('recent', 11);
-      expect(((await live).value as ServerSentEvent).data).toBe(11);
-    });
+    ])(
+      'rewind %s replays the last events (or all of them), then goes live',
+      async (rewind, replayed) => {
+        const hub = hubOn(kind.create());
+        for (let i = 1; i <= 10; i++) await hub.publish('recent', i);
+        const subscription = hub.subscribe('recent', { rewind })[Symbol.asyncIterator]();
+        expect(data(await take(subscription, replayed.length))).toEqual(replayed);
+        const live = subscription.next();
+        await hub.publish('recent', 11);
+        expect(((await live).value as ServerSentEvent).data).toBe(11);
+      },
+    );
 
     it('more than the channel ever had gives all of it, and no history-lost', async () => {
       const hub = hubOn(kind.create());
