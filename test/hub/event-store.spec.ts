@@ -581,6 +581,21 @@ describe.each(kinds)('EventHub on $name', (kind) => {
       expect(events.every((event) => typeof event.data === 'number')).toBe(true);
     });
 
+    it('ends the subscription with its error when it throws', async () => {
+      const hub = hubOn(kind.create());
+      const failure = new Error('no shape for that');
+      const subscription = hub
+        .subscribe('broken', {
+          lastEventId: 'stale',
+          historyLostEvent: () => {
+            throw failure;
+          },
+        })
+        [Symbol.asyncIterator]();
+      await expect(subscription.next()).rejects.toBe(failure);
+      expect(hub.subscriberCount).toBe(0);
+    });
+
     it('refuses what is not a function', () => {
       const hub = hubOn(kind.create());
       expect(() =>
@@ -798,6 +813,21 @@ describe('MemoryEventStore expireAfter', () => {
     );
     expect(events[0]).toMatchObject({ event: HISTORY_LOST_EVENT });
     expect(events.slice(1).map((event) => event.id)).toEqual(fresh);
+  });
+
+  it('waits out an expireAfter longer than a timer can, without firing in between', async () => {
+    const thirtyDays = 30 * 24 * 3600 * 1000;
+    const { store, hub } = storeWith(thirtyDays);
+    await hub.publish('archive', 1);
+    // A delay over 2^31 - 1 ms would fire at once, and again and again.
+    const timers = jest.spyOn(globalThis, 'setTimeout');
+    jest.advanceTimersByTime(60_000);
+    expect(timers).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(thirtyDays - 60_001);
+    expect(store.channelCount).toBe(1);
+    jest.advanceTimersByTime(1);
+    expect(store.channelCount).toBe(0);
+    timers.mockRestore();
   });
 
   it('expires every channel with one timer, and close() clears it', async () => {
