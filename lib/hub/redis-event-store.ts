@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
+import { ChannelCompletedError } from './channel-completed.error.js';
 import { compareEventIds, parseEventId } from './event-id.js';
 import type {
   EventHistory,
@@ -7,6 +9,7 @@ import type {
   StoredEvent,
   Unsubscribe,
 } from './event-store.interface.js';
+import { assertExpireAfter, assertHistorySize } from './store-options.js';
 
 export interface RedisEventStoreOptions {
   /** Connection URL (`redis://host:port/db`), when no `client` is given. */
@@ -17,6 +20,12 @@ export interface RedisEventStoreOptions {
   historySize?: number;
   /** Prefix of the stream keys. Default `sse:`. */
   keyPrefix?: string;
+  /**
+   * Ms after a channel's last event (or its completion) that Redis forgets it: history,
+   * completion and all (`PEXPIRE` on its stream key, renewed by each append). Default:
+   * channels are kept until deleted.
+   */
+  expireAfter?: number;
 }
 
 interface TailedStream {
@@ -24,6 +33,27 @@ interface TailedStream {
   lastId: string;
   listeners: Set<(event: StoredEvent) => void>;
 }
+
+// An entry that is the channel's completion has this field first (an event's first
+// field is one of event, comment, raw, data).
+const COMPLETED_FIELD = 'completed';
+const COMPLETED_REPLY = 'CHANNEL_COMPLETED';
+
+// Appends one entry unless the stream ends with its completion, in one step, so that no
+// event can follow a completion that another instance appended concurrently.
+// KEYS[1]: the stream. ARGV: MAXLEN, PEXPIRE ms ('' for none), '1' if the entry is the
+// completion (which, on a completed stream, answers the completion's id), the fields.
+const APPEND_SCRIPT = `
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
+if last and last[2][1] == '${COMPLETED_FIELD}' then
+  if ARGV[3] == '1' then return last[1] end
+  return redis.error_reply('${COMPLETED_REPLY}')
+end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 4))
+if ARGV[2] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return id
+`;
+const APPEND_SCRIPT_SHA = createHash('sha1').update(APPEND_SCRIPT).digest('hex');
 
 // ioredis is an optional peer: loaded when a RedisEventStore is made, so that apps
 // without it can import the package.
@@ -40,6 +70,7 @@ export class RedisEventStore implements EventStore {
   private readonly ownsCommands: boolean;
   private readonly historySize: number;
   private readonly keyPrefix: string;
+  private readonly expireAfter: number | undefined;
   private readonly streams = new Map<string, TailedStream>();
   /** The reader's client id while the loop may be blocked on it (for CLIENT UNBLOCK). */
   private readerId: number | undefined;
@@ -47,12 +78,9 @@ export class RedisEventStore implements EventStore {
   private closed = false;
 
   constructor(options: RedisEventStoreOptions = {}) {
-    const { url, client, historySize = 1000, keyPrefix = 'sse:' } = options;
-    if (!Number.isSafeInteger(historySize) || historySize < 1) {
-      throw new RangeError(
-        `RedisEventStore: "historySize" must be a positive integer, got ${historySize}`,
-      );
-    }
+    const { url, client, historySize = 1000, keyPrefix = 'sse:', expireAfter } = options;
+    assertHistorySize('RedisEventStore', historySize);
+    assertExpireAfter('RedisEventStore', expireAfter);
     let RedisClient: new (url?: string) => Redis;
     try {
       RedisClient = (load('ioredis') as { Redis: new (url?: string) => Redis }).Redis;
@@ -68,23 +96,20 @@ export class RedisEventStore implements EventStore {
     this.reader.on('close', () => (this.readerId = undefined));
     this.historySize = historySize;
     this.keyPrefix = keyPrefix;
+    this.expireAfter = expireAfter;
   }
 
-  async append(channel: string, event: Omit<StoredEvent, 'id'>): Promise<string> {
+  async append(channel: string, event: Omit<StoredEvent, 'id' | 'completed'>): Promise<string> {
     const fields: string[] = [];
     if (event.event !== undefined) fields.push('event', event.event);
     if (event.comment !== undefined) fields.push('comment', event.comment);
     if (event.rawData !== undefined) fields.push('raw', event.rawData);
     else fields.push('data', JSON.stringify(event.data ?? null));
-    const id = await this.commands.xadd(
-      this.key(channel),
-      'MAXLEN',
-      '~',
-      this.historySize,
-      '*',
-      ...fields,
-    );
-    return id!;
+    return this.appendEntry(channel, false, fields);
+  }
+
+  complete(channel: string): Promise<string> {
+    return this.appendEntry(channel, true, [COMPLETED_FIELD, '1']);
   }
 
   async readAfter(channel: string, afterId: string): Promise<EventHistory> {
@@ -98,14 +123,32 @@ export class RedisEventStore implements EventStore {
     if (!info || compareEventIds(afterId, info.lastGenerated) > 0)
       return { events: await this.range(key, '-'), lost: true };
     // Trimming keeps no record of the ids it removed: an id older than the first entry
-    // kept, once anything was trimmed, may have missed some (it is reported lost even
-    // when it was the very last one trimmed). XDEL records the largest it removed.
-    const trimmed =
-      info.added > info.length &&
-      info.firstEntry !== undefined &&
-      compareEventIds(afterId, info.firstEntry) < 0;
+    // kept may have missed some (it is reported lost even when it was the very last one
+    // trimmed); so may one from before the key expired and was made anew, which the
+    // stream knows nothing of. XDEL records the largest it removed.
+    const beforeFirst =
+      info.firstEntry !== undefined && compareEventIds(afterId, info.firstEntry) < 0;
     const deleted = compareEventIds(afterId, info.maxDeleted) < 0;
-    return { events: entries, lost: trimmed || deleted };
+    // The completion ends every read, even one after its own id.
+    if (info.lastEntry?.completed && !entries.at(-1)?.completed) entries.push(info.lastEntry);
+    return { events: entries, lost: beforeFirst || deleted };
+  }
+
+  async readLast(channel: string, count: number): Promise<EventHistory> {
+    const key = this.key(channel);
+    // One more than asked for: the completion, if any, comes on top of the events.
+    const entries =
+      count === Infinity
+        ? await this.range(key, '-')
+        : (await this.commands.xrevrange(key, '+', '-', 'COUNT', count + 1))
+            .reverse()
+            .map(toStoredEvent);
+    const completed = entries.at(-1)?.completed === true;
+    if (!completed && entries.length > count) entries.shift();
+    if (entries.length - Number(completed) >= count) return { events: entries, lost: false };
+    // Fewer than asked for: lost if the stream ever had more.
+    const info = await this.streamInfo(key);
+    return { events: entries, lost: info !== undefined && info.added > info.length };
   }
 
   async tail(channel: string, listener: (event: StoredEvent) => void): Promise<Unsubscribe> {
@@ -142,6 +185,30 @@ export class RedisEventStore implements EventStore {
     return `${this.keyPrefix}${channel}`;
   }
 
+  private async appendEntry(channel: string, complete: boolean, fields: string[]): Promise<string> {
+    const args = [
+      this.key(channel),
+      this.historySize,
+      this.expireAfter ?? '',
+      complete ? '1' : '0',
+      ...fields,
+    ];
+    try {
+      // The script by its hash; sent whole once Redis says it does not have it.
+      const id = await this.commands
+        .evalsha(APPEND_SCRIPT_SHA, 1, ...args)
+        .catch((error: Error) => {
+          if (!error.message.startsWith('NOSCRIPT')) throw error;
+          return this.commands.eval(APPEND_SCRIPT, 1, ...args);
+        });
+      return String(id);
+    } catch (error) {
+      if ((error as Error).message?.includes(COMPLETED_REPLY))
+        throw new ChannelCompletedError(channel);
+      throw error;
+    }
+  }
+
   private async range(key: string, start: string): Promise<StoredEvent[]> {
     return (await this.commands.xrange(key, start, '+')).map(toStoredEvent);
   }
@@ -151,6 +218,7 @@ export class RedisEventStore implements EventStore {
         lastGenerated: string;
         maxDeleted: string;
         firstEntry?: string;
+        lastEntry?: StoredEvent;
         added: number;
         length: number;
       }
@@ -163,10 +231,12 @@ export class RedisEventStore implements EventStore {
     if (!reply) return undefined;
     const field = (name: string) => reply[reply.indexOf(name) + 1];
     const firstEntry = field('first-entry') as [string, string[]] | null;
+    const lastEntry = field('last-entry') as [string, string[]] | null;
     return {
       lastGenerated: String(field('last-generated-id')),
       maxDeleted: String(field('max-deleted-entry-id')),
       firstEntry: firstEntry?.[0],
+      lastEntry: lastEntry ? toStoredEvent(lastEntry) : undefined,
       added: Number(field('entries-added')),
       length: Number(field('length')),
     };
@@ -249,6 +319,9 @@ function toStoredEvent([id, fields]: [string, string[]]): StoredEvent {
         break;
       case 'data':
         event.data = JSON.parse(value);
+        break;
+      case COMPLETED_FIELD:
+        event.completed = true;
         break;
     }
   }

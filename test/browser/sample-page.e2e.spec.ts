@@ -66,6 +66,16 @@ run('the sample app in Chromium', () => {
     console.log(`screenshot of the sample page: ${path}`);
   });
 
+  it('a reloaded page starts with the recent ticks (rewind)', async () => {
+    const seen = Math.max(...(await seqs()));
+    await page.reload();
+    await page.waitForFunction(() => document.querySelectorAll('#ticks li').length >= 1);
+    // A new EventSource sends no Last-Event-ID: the route rewinds the last 20 ticks.
+    const [first] = await seqs();
+    expect(first).toBeLessThanOrEqual(seen);
+    expect(first).toBeGreaterThan(seen - 20);
+  });
+
   it('renders the POST stream token by token and stops at [DONE]', async () => {
     await page.fill('#prompt', 'hello streams');
     await page.click('#chat-form button');
