@@ -627,7 +627,9 @@ describe.each(kinds)('EventHub on $name', (kind) => {
     it('refuses a bad expireAfter', () => {
       for (const expireAfter of [0, -5, 1.5, '100', Infinity]) {
         expect(() => kind.create({ expireAfter: expireAfter as number })).toThrow(
-          new RegExp(`^${kind.name}: "expireAfter" must be a positive integer \\(milliseconds\\), got `),
+          new RegExp(
+            `^${kind.name}: "expireAfter" must be a positive integer \\(milliseconds\\), got `,
+          ),
         );
       }
     });
