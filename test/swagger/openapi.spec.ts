@@ -158,6 +158,11 @@ async function document(version?: string): Promise<OpenAPIObject> {
   return doc;
 }
 
+/** The response of an operation for a status (the document's types allow a $ref there). */
+type Response = { description: string; content: Record<string, Record<string, any>> };
+const success = (doc: OpenAPIObject, path: string, method: 'get' | 'post' = 'get', status = 200) =>
+  doc.paths[path][method]!.responses[status] as Response;
+
 const ref = (model: Type | string) => ({
   $ref: `#/components/schemas/${typeof model === 'string' ? model : model.name}`,
 });
@@ -276,7 +281,7 @@ describe('OpenAPI for event streams', () => {
 
   it('names each DTO once in the oneOf, with the plain events of `type` first', async () => {
     const doc = await document();
-    const stream = doc.paths['/same-dto'].get!.responses[200].content['text/event-stream'];
+    const stream = success(doc, '/same-dto').content['text/event-stream'];
     expect(stream.schema).toEqual({ oneOf: [ref(TokenDto), ref(DoneDto)] });
     expect(stream['x-itemSchema'].anyOf).toEqual([
       item('message', ref(TokenDto)),
@@ -305,7 +310,7 @@ describe('OpenAPI for event streams', () => {
     const doc = await document();
     for (const path of ['/accepted', '/accepted-below']) {
       expect(Object.keys(doc.paths[path].post!.responses)).toEqual(['202']);
-      expect(doc.paths[path].post!.responses[202].content).toEqual({
+      expect(success(doc, path, 'post', 202).content).toEqual({
         'text/event-stream': plainStream(TickDto),
       });
     }
@@ -328,7 +333,7 @@ describe('OpenAPI for event streams', () => {
   it('documents history-lost on a route that documents a Last-Event-ID header, its own @ApiHeader() too', async () => {
     const doc = await document();
     const items = (path: string) =>
-      doc.paths[path].get!.responses[200].content['text/event-stream']['x-itemSchema'].anyOf;
+      success(doc, path).content['text/event-stream']['x-itemSchema'].anyOf;
     expect(items('/ticks')).toContainEqual(historyLostItem);
     expect(items('/manual-header')).toContainEqual(historyLostItem);
     expect(items('/free')).not.toContainEqual(historyLostItem);
@@ -336,7 +341,7 @@ describe('OpenAPI for event streams', () => {
 
   it("documents a route's own errorEvent frame as free-form", async () => {
     const doc = await document();
-    const response = doc.paths['/own-error-frame'].get!.responses[200];
+    const response = success(doc, '/own-error-frame');
     expect(response.content['text/event-stream']['x-itemSchema'].anyOf).toEqual([
       item('message', ref(TickDto)),
       {
@@ -360,7 +365,7 @@ describe('OpenAPI for event streams', () => {
         },
       },
     });
-    expect(doc.paths['/json-or-sse-below'].post!.responses[200].content).toEqual({
+    expect(success(doc, '/json-or-sse-below', 'post').content).toEqual({
       'application/json': { schema: { type: 'array', items: ref(CompletionDto) } },
       'text/event-stream': plainStream(TokenDto),
     });
@@ -369,14 +374,14 @@ describe('OpenAPI for event streams', () => {
 
   it("keeps a declared response's schema, content and headers, with the stream beside them", async () => {
     const doc = await document();
-    expect(doc.paths['/declared-schema'].get!.responses[200]).toEqual({
+    expect(success(doc, '/declared-schema')).toEqual({
       description: `Mine.\n\nEvents: \`message\` (data: TickDto); ${ERROR_SUMMARY}`,
       content: {
         'application/json': { schema: { type: 'string' } },
         'text/event-stream': plainStream(TickDto),
       },
     });
-    expect(doc.paths['/declared-content'].get!.responses[200]).toEqual({
+    expect(success(doc, '/declared-content')).toEqual({
       description: `Mine too.\n\nEvents: \`message\` (data: TickDto); ${ERROR_SUMMARY}`,
       headers: { 'X-Mine': { schema: { type: 'string' } } },
       content: {
@@ -410,13 +415,13 @@ describe('OpenAPI for event streams', () => {
 
   it('OpenAPI 3.2: withEventStreamItemSchemas() turns x-itemSchema into itemSchema, keeps the schema, and the document validates', async () => {
     const doc = withEventStreamItemSchemas(await document('3.2.0'));
-    expect(doc.paths['/ticks'].get!.responses[200].content).toEqual({
+    expect(success(doc, '/ticks').content).toEqual({
       'text/event-stream': {
         schema: ref(TickDto),
         itemSchema: { anyOf: [item('tick', ref(TickDto)), historyLostItem, errorItem] },
       },
     });
-    expect(doc.paths['/declared-stream'].get!.responses[200].content).toEqual({
+    expect(success(doc, '/declared-stream').content).toEqual({
       'text/event-stream': { schema: { type: 'string' } },
     });
     expect(() => validateOpenApi(doc)).not.toThrow();
@@ -424,7 +429,7 @@ describe('OpenAPI for event streams', () => {
 
   it('the 3.2 validator rejects what the 3.2 schema forbids', async () => {
     const doc = withEventStreamItemSchemas(await document('3.2.0'));
-    doc.paths['/ticks'].get!.responses[200].content['text/event-stream'].itemSchema = {
+    success(doc, '/ticks').content['text/event-stream'].itemSchema = {
       type: 'stream',
     };
     expect(() => validateOpenApi(doc)).toThrow(/itemSchema/);
