@@ -27,7 +27,8 @@ export const ITEM_SCHEMA_EXTENSION = 'x-itemSchema';
 const API_RESPONSE_METADATA = 'swagger/apiResponse';
 const API_PARAMETERS_METADATA = 'swagger/apiParameters';
 
-const DEFAULT_DESCRIPTION = 'A stream of Server-Sent Events (text/event-stream).';
+const STREAM_DESCRIPTION = 'A stream of Server-Sent Events (text/event-stream).';
+const JSON_OR_STREAM_DESCRIPTION = 'JSON, or a stream of Server-Sent Events (text/event-stream).';
 
 /**
  * Documents the route's success response as `text/event-stream`: its `schema` is what a
@@ -55,7 +56,11 @@ export function documentEventStream(docs: EventStreamDocs, method: object): void
       schema: eventDataSchema(docs, ref),
       [ITEM_SCHEMA_EXTENSION]: eventItemSchema(docs, ref, ref(envelope), historyLost),
     };
-    const description = declared?.description || docs.description || DEFAULT_DESCRIPTION;
+    const json = declared ? declaredMediaTypes(swagger, declared, method) : {};
+    const description =
+      declared?.description ||
+      docs.description ||
+      (Object.keys(json).length > 0 ? JSON_OR_STREAM_DESCRIPTION : STREAM_DESCRIPTION);
     Reflect.defineMetadata(
       API_RESPONSE_METADATA,
       {
@@ -65,7 +70,7 @@ export function documentEventStream(docs: EventStreamDocs, method: object): void
           ...(declared?.links && { links: declared.links }),
           description: `${description}\n\n${eventsSummary(docs, historyLost)}`,
           content: {
-            ...(declared && declaredMediaTypes(swagger, declared, method)),
+            ...json,
             [EVENT_STREAM_MEDIA_TYPE]: stream,
           },
         },

@@ -365,6 +365,9 @@ describe('OpenAPI for event streams', () => {
         },
       },
     });
+    expect(success(doc, '/json-or-sse-below', 'post').description).toBe(
+      `JSON, or a stream of Server-Sent Events (text/event-stream).\n\nEvents: \`message\` (data: TokenDto); ${ERROR_SUMMARY}`,
+    );
     expect(success(doc, '/json-or-sse-below', 'post').content).toEqual({
       'application/json': { schema: { type: 'array', items: ref(CompletionDto) } },
       'text/event-stream': plainStream(TokenDto),
