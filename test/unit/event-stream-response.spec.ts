@@ -88,12 +88,9 @@ describe('EventStreamResponse (pending → piping → streaming → ended | fail
 
   it('fails before the first event as an error to Nest (its filters answer)', async () => {
     const failure = new Error('before');
-    // oxlint-disable-next-line require-yield
-    const run = start(
-      (async function* () {
-        throw failure;
-      })(),
-    );
+    const run = start({
+      [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(failure) }),
+    });
     await run.told;
     expect(run.response.state).toBe('failed');
     expect(run.nest).toEqual([['error', failure]]);
