@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
+import { loadRedisClient } from './load-ioredis.js';
 import { ChannelCompletedError } from './channel-completed.error.js';
 import { compareEventIds, parseEventId } from './event-id.js';
 import type {
@@ -9,6 +8,15 @@ import type {
   StoredEvent,
   Unsubscribe,
 } from './event-store.interface.js';
+import {
+  APPEND_SCRIPT,
+  APPEND_SCRIPT_SHA,
+  COMPLETED_FIELD,
+  COMPLETED_REPLY,
+  toEntryFields,
+  toStoredEvent,
+} from './redis-stream-entry.js';
+import { readStreamInfo } from './redis-stream-info.js';
 import { assertExpireAfter, assertHistorySize } from './store-options.js';
 
 export interface RedisEventStoreOptions {
@@ -34,31 +42,6 @@ interface TailedStream {
   listeners: Set<(event: StoredEvent) => void>;
 }
 
-// An entry that is the channel's completion has this field first (an event's first
-// field is one of event, comment, raw, data).
-const COMPLETED_FIELD = 'completed';
-const COMPLETED_REPLY = 'CHANNEL_COMPLETED';
-
-// Appends one entry unless the stream ends with its completion, in one step, so that no
-// event can follow a completion that another instance appended concurrently.
-// KEYS[1]: the stream. ARGV: MAXLEN, PEXPIRE ms ('' for none), '1' if the entry is the
-// completion (which, on a completed stream, answers the completion's id), the fields.
-const APPEND_SCRIPT = `
-local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
-if last and last[2][1] == '${COMPLETED_FIELD}' then
-  if ARGV[3] == '1' then return last[1] end
-  return redis.error_reply('${COMPLETED_REPLY}')
-end
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 4))
-if ARGV[2] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return id
-`;
-const APPEND_SCRIPT_SHA = createHash('sha1').update(APPEND_SCRIPT).digest('hex');
-
-// ioredis is an optional peer: loaded when a RedisEventStore is made, so that apps
-// without it can import the package.
-const load = createRequire(import.meta.url);
-
 /**
  * Channels on Redis Streams, shared by every instance of an app: XADD with an
  * approximate MAXLEN, replay with XRANGE, and one blocking XREAD loop per store for
@@ -81,15 +64,8 @@ export class RedisEventStore implements EventStore {
     const { url, client, historySize = 1000, keyPrefix = 'sse:', expireAfter } = options;
     assertHistorySize('RedisEventStore', historySize);
     assertExpireAfter('RedisEventStore', expireAfter);
-    let RedisClient: new (url?: string) => Redis;
-    try {
-      RedisClient = (load('ioredis') as { Redis: new (url?: string) => Redis }).Redis;
-    } catch (error) {
-      throw new Error('RedisEventStore needs the "ioredis" package: npm install ioredis', {
-        cause: error,
-      });
-    }
-    this.commands = client ?? (url === undefined ? new RedisClient() : new RedisClient(url));
+    const RedisClient = client ? undefined : loadRedisClient();
+    this.commands = client ?? (url === undefined ? new RedisClient!() : new RedisClient!(url));
     this.ownsCommands = !client;
     this.reader = this.commands.duplicate();
     // After a reconnect the reader has a new client id.
@@ -100,12 +76,7 @@ export class RedisEventStore implements EventStore {
   }
 
   async append(channel: string, event: Omit<StoredEvent, 'id' | 'completed'>): Promise<string> {
-    const fields: string[] = [];
-    if (event.event !== undefined) fields.push('event', event.event);
-    if (event.comment !== undefined) fields.push('comment', event.comment);
-    if (event.rawData !== undefined) fields.push('raw', event.rawData);
-    else fields.push('data', JSON.stringify(event.data ?? null));
-    return this.appendEntry(channel, false, fields);
+    return this.appendEntry(channel, false, toEntryFields(event));
   }
 
   complete(channel: string): Promise<string> {
@@ -116,7 +87,7 @@ export class RedisEventStore implements EventStore {
     const key = this.key(channel);
     if (!parseEventId(afterId)) return { events: await this.range(key, '-'), lost: true };
     const [info, entries] = await Promise.all([
-      this.streamInfo(key),
+      readStreamInfo(this.commands, key),
       this.range(key, `(${afterId}`),
     ]);
     // Unknown: newer than anything the stream made, or a stream that does not exist.
@@ -147,7 +118,7 @@ export class RedisEventStore implements EventStore {
     if (!completed && entries.length > count) entries.shift();
     if (entries.length - Number(completed) >= count) return { events: entries, lost: false };
     // Fewer than asked for: lost if the stream ever had more.
-    const info = await this.streamInfo(key);
+    const info = await readStreamInfo(this.commands, key);
     return { events: entries, lost: info !== undefined && info.added > info.length };
   }
 
@@ -213,35 +184,6 @@ export class RedisEventStore implements EventStore {
     return (await this.commands.xrange(key, start, '+')).map(toStoredEvent);
   }
 
-  private async streamInfo(key: string): Promise<
-    | {
-        lastGenerated: string;
-        maxDeleted: string;
-        firstEntry?: string;
-        lastEntry?: StoredEvent;
-        added: number;
-        length: number;
-      }
-    | undefined
-  > {
-    const reply = (await this.commands.call('XINFO', 'STREAM', key).catch((error: Error) => {
-      if (/no such key/i.test(error.message)) return undefined;
-      throw error;
-    })) as unknown[] | undefined;
-    if (!reply) return undefined;
-    const field = (name: string) => reply[reply.indexOf(name) + 1];
-    const firstEntry = field('first-entry') as [string, string[]] | null;
-    const lastEntry = field('last-entry') as [string, string[]] | null;
-    return {
-      lastGenerated: String(field('last-generated-id')),
-      maxDeleted: String(field('max-deleted-entry-id')),
-      firstEntry: firstEntry?.[0],
-      lastEntry: lastEntry ? toStoredEvent(lastEntry) : undefined,
-      added: Number(field('entries-added')),
-      length: Number(field('length')),
-    };
-  }
-
   // The blocking XREAD names its streams when it starts; a stream tailed since is read
   // once the current XREAD is woken (CLIENT UNBLOCK) and started again. BLOCK's timeout
   // covers an UNBLOCK that reaches Redis just before the XREAD it was meant for.
@@ -301,29 +243,4 @@ export class RedisEventStore implements EventStore {
       this.reader.on('end', done);
     });
   }
-}
-
-function toStoredEvent([id, fields]: [string, string[]]): StoredEvent {
-  const event: StoredEvent = { id };
-  for (let i = 0; i < fields.length; i += 2) {
-    const value = fields[i + 1];
-    switch (fields[i]) {
-      case 'event':
-        event.event = value;
-        break;
-      case 'comment':
-        event.comment = value;
-        break;
-      case 'raw':
-        event.rawData = value;
-        break;
-      case 'data':
-        event.data = JSON.parse(value);
-        break;
-      case COMPLETED_FIELD:
-        event.completed = true;
-        break;
-    }
-  }
-  return event;
 }
