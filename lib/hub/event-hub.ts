@@ -12,6 +12,7 @@ import type {
 } from './event-store.interface.js';
 import { CHANNEL_NAME, HISTORY_LOST_EVENT } from './hub.constants.js';
 import { MemoryEventStore } from './memory-event-store.js';
+import { assertEventHubOptions } from './store-options.js';
 
 /** What a subscriber asked for and the history no longer holds in full. */
 export interface HistoryLost {
@@ -61,12 +62,8 @@ export class EventHub implements OnApplicationShutdown {
 
   constructor(@Optional() @Inject(EVENT_STREAM_MODULE_OPTIONS) options?: EventStreamModuleOptions) {
     this.store = options?.hub?.store ?? new MemoryEventStore();
+    assertEventHubOptions('EventHub', options?.hub);
     this.maxQueued = options?.hub?.maxQueuedEvents ?? 1000;
-    if (!Number.isSafeInteger(this.maxQueued) || this.maxQueued < 1) {
-      throw new RangeError(
-        `EventHub: "maxQueuedEvents" must be a positive integer, got ${describeValue(this.maxQueued)}`,
-      );
-    }
   }
 
   /** Subscribers on this instance, for tests and metrics. */

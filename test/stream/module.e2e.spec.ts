@@ -130,6 +130,9 @@ describe('option validation, where the options are written', () => {
     expect(() => EventStreamModule.forRoot({ maxBufferedBytes: 0 })).toThrow(
       'EventStreamModule: "maxBufferedBytes" must be a positive integer (bytes), got 0',
     );
+    expect(() => EventStreamModule.forRoot({ hub: { maxQueuedEvents: 0 } })).toThrow(
+      'EventStreamModule: "hub.maxQueuedEvents" must be a positive integer, got 0',
+    );
     expect(() => EventStreamModule.forRoot({ keepAlive: false })).not.toThrow();
   });
 
