@@ -58,6 +58,15 @@ function start(returned: unknown) {
   };
 }
 
+/** A source that never yields: the stream waits for its first event. */
+function silentSource(): AsyncIterable<unknown> {
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => new Promise<IteratorResult<unknown>>(() => undefined),
+    }),
+  };
+}
+
 async function* two() {
   yield 1;
   yield 2;
@@ -128,11 +137,7 @@ describe('EventStreamResponse (pending → piping → streaming → ended | fail
   });
 
   it('ends when the client leaves before the headers, taking the response from Nest', async () => {
-    const run = start({
-      [Symbol.asyncIterator]: () => ({
-        next: () => new Promise<IteratorResult<unknown>>(() => undefined),
-      }),
-    });
+    const run = start(silentSource());
     run.res.destroy();
     await run.told;
     expect(run.response.state).toBe('ended');
@@ -150,11 +155,7 @@ describe('EventStreamResponse (pending → piping → streaming → ended | fail
   });
 
   it('shutdown() ends a stream that waits for its first event', async () => {
-    const run = start({
-      [Symbol.asyncIterator]: () => ({
-        next: () => new Promise<IteratorResult<unknown>>(() => undefined),
-      }),
-    });
+    const run = start(silentSource());
     run.response.shutdown();
     await run.ended;
     expect(run.response.state).toBe('ended');
