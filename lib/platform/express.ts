@@ -1,9 +1,5 @@
-import type { HttpPlatform } from './http-platform.js';
+import { ignoreReply, type HttpPlatform } from './http-platform.js';
 import type { RawRequest, RawResponse } from './raw-http.js';
-
-function ignoreReply(this: unknown): unknown {
-  return this;
-}
 
 /** Express extends Node's request and response, so they are the raw ones. */
 export const expressPlatform: HttpPlatform = {

@@ -1,4 +1,4 @@
-import type { HttpPlatform } from './http-platform.js';
+import { ignoreReply, type HttpPlatform } from './http-platform.js';
 import type { RawRequest, RawResponse } from './raw-http.js';
 
 interface FastifyReply {
@@ -10,10 +10,6 @@ interface FastifyReply {
 
 export function isFastifyReply(response: object): boolean {
   return typeof (response as Partial<FastifyReply>).hijack === 'function' && 'raw' in response;
-}
-
-function ignoreReply(this: unknown): unknown {
-  return this;
 }
 
 /** Fastify wraps Node's request and response (`.raw`). */

@@ -1,11 +1,13 @@
+import { ERROR_EVENT } from '../sse/error-event.js';
+
 /**
  * The events the library itself may send on a stream, beside the route's own. This
- * layer may import only lib/sse, so the names are written here again; a test keeps them
- * equal to the stream's error frame and to `HISTORY_LOST_EVENT` of lib/hub.
+ * layer may import only lib/sse: the error event's name comes from there; the hub's
+ * name is written here again, and a test keeps it equal to `HISTORY_LOST_EVENT`.
  */
 
 /** The default frame that ends a stream failing after its first event. */
-export const ERROR_EVENT = 'error';
+export { ERROR_EVENT };
 
 /** Sent first by `EventHub.subscribe()` when the Last-Event-ID is older than the history. */
 export const HISTORY_LOST_EVENT = 'history-lost';
