@@ -1,0 +1,84 @@
+// npm run bench:encode [-- --ms 300 --repeats 7]
+// Encoder calls per second for one event, as plain object, as DTO instance and as plain row
+// with `type` set, on the burst scenario's DTO (TypeScript, so with `design:type`) and on
+// the issue's plain-JavaScript DTO (decorators applied by hand, no `design:type`). Rounds
+// take turns, so a busy machine slows every case alike; the figure is the median round.
+import 'reflect-metadata';
+import { Exclude, Expose, instanceToPlain, plainToInstance } from 'class-transformer';
+import { parseArgs } from 'node:util';
+import { createClassTransformerEncoder } from '../lib/serialize/class-transformer-encoder.js';
+import { EventDto, plainEvent } from './servers/common.js';
+
+const { values } = parseArgs({
+  options: { ms: { type: 'string', default: '300' }, repeats: { type: 'string', default: '7' } },
+});
+
+const itemRow = (i: number) => ({ id: i, name: 'Portal Gun', price: 999.99, tags: ['a', 'b'] });
+
+/** The issue's DTO, as plain JavaScript writes it: no decorator syntax, so no metadata. */
+class ItemDto {
+  constructor(i: number) {
+    Object.assign(this, itemRow(i));
+    (this as { internal?: string }).internal = 'secret';
+  }
+}
+for (const key of ['id', 'name', 'price', 'tags']) Expose()(ItemDto.prototype, key);
+Exclude()(ItemDto.prototype, 'internal');
+
+type Encoder = (value: unknown, event: string | undefined) => string;
+const untyped = createClassTransformerEncoder({});
+const typed = (type: new (i: number) => object) => createClassTransformerEncoder({ type });
+const eventEncoder = typed(EventDto);
+const itemEncoder = typed(ItemDto);
+// What the peers do (raw and @Sse in the burst scenario), for scale.
+const classTransformer: Encoder = (value) => JSON.stringify(instanceToPlain(value));
+const classTransformerFromRow: Encoder = (value) =>
+  JSON.stringify(instanceToPlain(plainToInstance(EventDto, value)));
+
+/** Each case: the encoder, and the values it gets (made beforehand: encoding alone is timed). */
+const CASES: Record<string, [Encoder, (i: number) => unknown]> = {
+  'plain (bench event)': [untyped, plainEvent],
+  'DTO instance, type set (bench EventDto)': [eventEncoder, (i) => new EventDto(i)],
+  'plain row, type set (bench EventDto)': [eventEncoder, plainEvent],
+  'class-transformer, DTO instance (bench EventDto)': [classTransformer, (i) => new EventDto(i)],
+  'class-transformer, plain row (bench EventDto)': [classTransformerFromRow, plainEvent],
+  'plain (issue item)': [untyped, itemRow],
+  'JS DTO instance, type set (issue ItemDto)': [itemEncoder, (i) => new ItemDto(i)],
+  'JS DTO instance, no type (issue ItemDto)': [untyped, (i) => new ItemDto(i)],
+  'plain row, type set (issue ItemDto)': [itemEncoder, itemRow],
+};
+
+const POOL = 1_024;
+
+/** Calls per second of `encode` over about `ms` milliseconds. */
+function round([encode, make]: [Encoder, (i: number) => unknown], ms: number): number {
+  const values = Array.from({ length: POOL }, (_, i) => make(i));
+  let calls = 0;
+  let length = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < ms) {
+    for (const value of values) length += encode(value, undefined).length;
+    calls += POOL;
+    elapsed = performance.now() - start;
+  }
+  if (length === 0) throw new Error('nothing encoded');
+  return (calls / elapsed) * 1_000;
+}
+
+const ms = Number(values.ms);
+const rounds = new Map<string, number[]>(Object.keys(CASES).map((name) => [name, []]));
+for (const testCase of Object.values(CASES)) round(testCase, ms); // warm-up: compiled code only
+for (let r = 0; r < Number(values.repeats); r++)
+  for (const [name, testCase] of Object.entries(CASES)) rounds.get(name)!.push(round(testCase, ms));
+
+const median = (figures: number[]) => [...figures].sort((a, b) => a - b)[figures.length >> 1];
+const plainOf = (name: string) =>
+  median(rounds.get(name.includes('issue') ? 'plain (issue item)' : 'plain (bench event)')!);
+console.log(`Node ${process.version}, medians of ${values.repeats} rounds of ${ms} ms`);
+console.log('| case | encodes/s | ÷ plain |\n|---|---|---|');
+for (const [name, figures] of rounds) {
+  const opsPerSecond = median(figures);
+  const ratio = (opsPerSecond / plainOf(name)).toFixed(2);
+  console.log(`| ${name} | ${Math.round(opsPerSecond).toLocaleString('en')} | ${ratio} |`);
+}
