@@ -1,6 +1,6 @@
 import { instanceToPlain, TransformationType, type ClassTransformOptions } from 'class-transformer';
 import type { TypeMetadata } from 'class-transformer/types/interfaces/index.js';
-import { convertToBuiltIn, NOT_BUILT_IN } from './built-in-types.js';
+import { KEYED_OBJECT, transformLeaf } from './leaf-values.js';
 import { ClassMetadata } from './class-transformer-metadata.js';
 import { ClassShapes, perClass } from './class-shapes.js';
 import {
@@ -82,19 +82,16 @@ export function compilePlan(
       typeof (value as { then?: unknown }).then !== 'function'
     )
       return transformObject(value as object, lastShapes.of(value as object));
-    if (value instanceof Set) throw NOT_COVERED;
-    const builtIn = convertToBuiltIn(value, type);
-    if (builtIn !== NOT_BUILT_IN) return builtIn;
-    if (value === null || typeof value !== 'object') return value;
-    if (typeof (value as { then?: unknown }).then === 'function' || value instanceof Map)
-      throw NOT_COVERED;
-    const shapes = shapesOf(targetOf(value, type));
+    const leaf = transformLeaf(value, type);
+    if (leaf !== KEYED_OBJECT) return leaf;
+    const object = value as object; // transformLeaf took anything else
+    const shapes = shapesOf(targetOf(object, type));
     if (type === undefined) {
-      lastConstructor = value.constructor;
-      lastPrototype = Object.getPrototypeOf(value);
+      lastConstructor = object.constructor;
+      lastPrototype = Object.getPrototypeOf(object);
       lastShapes = shapes;
     }
-    return transformObject(value, shapes.of(value));
+    return transformObject(object, shapes.of(object));
   };
 
   const transformArray = (value: unknown[], type: unknown): unknown[] => {
