@@ -78,6 +78,7 @@ export function compilePlainToInstancePlan(
   });
 
   const transform = (value: unknown, type: unknown, arrayType?: unknown): unknown => {
+    if (type === undefined && (typeof value !== 'object' || value === null)) return value;
     if (Array.isArray(value)) {
       const array = arrayType === undefined || arrayType === Array ? [] : newArray(arrayType);
       // As class-transformer's forEach: holes are left out, not turned into null.
