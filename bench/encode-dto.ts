@@ -1,4 +1,4 @@
-// npm run bench:encode [-- --ms 300 --repeats 5]
+// npm run bench:encode [-- --ms 500 --repeats 5]
 // Encoder calls per second for one event, as plain object, as DTO instance and as plain row
 // with `type` set, on the burst scenario's DTO (TypeScript, so with `design:type`) and on
 // the issue's plain-JavaScript DTO (decorators applied by hand, no `design:type`). Each
@@ -14,7 +14,7 @@ import { EventDto, plainEvent } from './servers/common.js';
 
 const { values } = parseArgs({
   options: {
-    ms: { type: 'string', default: '300' },
+    ms: { type: 'string', default: '500' },
     repeats: { type: 'string', default: '5' },
     case: { type: 'string' },
   },
@@ -56,6 +56,8 @@ const CASES: Record<string, [Encoder, (i: number) => unknown]> = {
 };
 
 const POOL = 1_024;
+/** Timed parts of a round, of which the fastest counts: a moment of load does not. */
+const SUB_ROUNDS = 5;
 
 /**
  * Calls per CPU second (this process's user and system time, which other processes on a
@@ -81,7 +83,8 @@ const ms = Number(values.ms);
 if (values.case !== undefined) {
   const testCase = CASES[values.case];
   round(testCase, ms); // warm-up: compiled code only
-  process.stdout.write(String(round(testCase, ms)));
+  const figures = Array.from({ length: SUB_ROUNDS }, () => round(testCase, ms / SUB_ROUNDS));
+  process.stdout.write(String(Math.max(...figures)));
   process.exit(0);
 }
 
