@@ -127,8 +127,9 @@ export function compilePlainToInstancePlan(
 
 /**
  * The array class-transformer fills for an array value of a property whose `@Type` has
- * this `design:type`: it makes one (so its constructor runs as it would) and keeps it if it
- * is a Set or has a push method (a collection class of the user's); else it makes an array.
+ * this `design:type`: it makes one (so its constructor runs here as it would there) and
+ * fills it if it is a Set or has a push method (a collection class of the user's: left to
+ * class-transformer), else an array.
  */
 function newArray(arrayType: unknown): unknown[] {
   const made: object = new (arrayType as new () => object)();
