@@ -21,7 +21,9 @@ class CountingStore implements EventStore {
   constructor(private readonly store: EventStore) {}
 
   append: EventStore['append'] = (...args) => this.store.append(...args);
+  complete: EventStore['complete'] = (...args) => this.store.complete(...args);
   readAfter: EventStore['readAfter'] = (...args) => this.store.readAfter(...args);
+  readLast: EventStore['readLast'] = (...args) => this.store.readLast(...args);
   close: EventStore['close'] = () => this.store.close();
   tail: EventStore['tail'] = async (...args) => {
     const unsubscribe = await this.store.tail(...args);
@@ -35,8 +37,7 @@ function createStore(): EventStore {
     case 'redis':
       return new RedisEventStore({ url: process.env.REDIS_URL });
     case 'cluster': {
-      const client = new Cluster(JSON.parse(process.env.CLUSTER_NODES!));
-      return new RedisEventStore({ client: client as never });
+      return new RedisEventStore({ client: new Cluster(JSON.parse(process.env.CLUSTER_NODES!)) });
     }
     default:
       return new MemoryEventStore();

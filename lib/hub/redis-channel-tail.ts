@@ -1,7 +1,5 @@
 import { compareEventIds } from './event-id.js';
-
-/** A stream entry as Redis gives it: its id, then field names and values. */
-export type StreamEntry = [id: string, fields: string[]];
+import type { StreamEntry } from './redis-stream-entry.js';
 
 /** One `tail()` call: where its events go, and where an error that ends the tail goes. */
 export interface TailListener {

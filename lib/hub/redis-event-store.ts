@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import { Logger } from '@nestjs/common';
 import type { Cluster, Redis } from 'ioredis';
-import { describe } from '../sse/sse-fields.js';
+import { invalidValue } from '../sse/validation.js';
+import { ChannelCompletedError } from './channel-completed.error.js';
 import { compareEventIds, parseEventId } from './event-id.js';
 import type {
   EventHistory,
@@ -9,10 +9,14 @@ import type {
   StoredEvent,
   Unsubscribe,
 } from './event-store.interface.js';
-import { AppendScript } from './redis-append-script.js';
-import { ChannelTail, type StreamEntry, type TailListener } from './redis-channel-tail.js';
+import { loadKeySlot, loadRedisClient } from './load-ioredis.js';
+import { AppendScript, COMPLETED_REPLY } from './redis-append-script.js';
+import { ChannelTail, type TailListener } from './redis-channel-tail.js';
 import { LiveFeed } from './redis-live-feed.js';
+import { COMPLETED_FIELD, toEntryFields, toStoredEvent } from './redis-stream-entry.js';
+import { readStreamInfo } from './redis-stream-info.js';
 import { ClusterSlots, SingleRedis } from './redis-topology.js';
+import { assertExpireAfter, assertHistorySize } from './store-options.js';
 
 export interface RedisEventStoreOptions {
   /** Connection URL (`redis://host:port/db`), when no `client` is given. */
@@ -26,28 +30,12 @@ export interface RedisEventStoreOptions {
   historySize?: number;
   /** Prefix of the stream keys. Default `sse:`. */
   keyPrefix?: string;
-}
-
-// ioredis is an optional peer: loaded when a RedisEventStore is made, so that apps
-// without it can import the package.
-const load = createRequire(import.meta.url);
-
-interface IoRedis {
-  Redis: new (url?: string) => Redis;
-  /** cluster-key-slot, ioredis' own dependency: the hash slot of a key. */
-  slotOf: (key: string) => number;
-}
-
-function loadIoRedis(): IoRedis {
-  try {
-    const { Redis } = load('ioredis') as { Redis: IoRedis['Redis'] };
-    const slotOf = createRequire(load.resolve('ioredis'))('cluster-key-slot') as IoRedis['slotOf'];
-    return { Redis, slotOf };
-  } catch (error) {
-    throw new Error('RedisEventStore needs the "ioredis" package: npm install ioredis', {
-      cause: error,
-    });
-  }
+  /**
+   * Ms after a channel's last event (or its completion) that Redis forgets it: history,
+   * completion and all (`PEXPIRE` on its stream key, renewed by each append). Default:
+   * channels are kept until deleted.
+   */
+  expireAfter?: number;
 }
 
 /**
@@ -68,64 +56,83 @@ export class RedisEventStore implements EventStore {
   private readonly ownsCommands: boolean;
   private readonly historySize: number;
   private readonly keyPrefix: string;
+  private readonly expireAfter: number | undefined;
   private readonly tails = new Map<string, ChannelTail>();
   private readonly feed: LiveFeed;
   private readonly appendScript: AppendScript;
   private readonly slotOf: (key: string) => number;
 
   constructor(options: RedisEventStoreOptions = {}) {
-    const { url, client, historySize = 1000, keyPrefix = 'sse:' } = options;
-    if (!Number.isSafeInteger(historySize) || historySize < 1) {
-      throw new RangeError(
-        `RedisEventStore: "historySize" must be a positive integer, got ${historySize}`,
-      );
-    }
+    const { url, client, historySize = 1000, keyPrefix = 'sse:', expireAfter } = options;
+    assertHistorySize('RedisEventStore', historySize);
+    assertExpireAfter('RedisEventStore', expireAfter);
     if (client !== undefined && typeof (client as Partial<Redis>)?.duplicate !== 'function') {
-      throw new TypeError(
-        `RedisEventStore: "client" must be an ioredis Redis or Cluster, got ${describe(client)}`,
+      throw invalidValue(
+        'RedisEventStore',
+        'client',
+        'must be an ioredis Redis or Cluster',
+        client,
       );
     }
-    const ioredis = loadIoRedis();
-    this.commands = client ?? (url === undefined ? new ioredis.Redis() : new ioredis.Redis(url));
+    const RedisClient = client ? undefined : loadRedisClient();
+    this.commands = client ?? (url === undefined ? new RedisClient!() : new RedisClient!(url));
     this.ownsCommands = !client;
     this.historySize = historySize;
     this.keyPrefix = keyPrefix;
+    this.expireAfter = expireAfter;
     this.appendScript = new AppendScript(this.commands);
     const topology = this.commands.isCluster
-      ? new ClusterSlots(this.commands as Cluster, ioredis.slotOf)
+      ? new ClusterSlots(this.commands as Cluster, loadKeySlot())
       : new SingleRedis(this.commands as Redis);
     this.slotOf = (key) => topology.slotOf(key);
     this.feed = new LiveFeed(topology, this.commands, new Logger('RedisEventStore'));
   }
 
-  async append(channel: string, event: Omit<StoredEvent, 'id'>): Promise<string> {
-    const fields: string[] = [];
-    if (event.event !== undefined) fields.push('event', event.event);
-    if (event.comment !== undefined) fields.push('comment', event.comment);
-    if (event.rawData !== undefined) fields.push('raw', event.rawData);
-    else fields.push('data', JSON.stringify(event.data ?? null));
-    return this.appendScript.run(this.key(channel), this.historySize, fields);
+  async append(channel: string, event: Omit<StoredEvent, 'id' | 'completed'>): Promise<string> {
+    return this.appendEntry(channel, false, toEntryFields(event));
+  }
+
+  complete(channel: string): Promise<string> {
+    return this.appendEntry(channel, true, [COMPLETED_FIELD, '1']);
   }
 
   async readAfter(channel: string, afterId: string): Promise<EventHistory> {
     const key = this.key(channel);
     if (!parseEventId(afterId)) return { events: await this.range(key, '-'), lost: true };
     const [info, entries] = await Promise.all([
-      this.streamInfo(key),
+      readStreamInfo(this.commands, key),
       this.range(key, `(${afterId}`),
     ]);
     // Unknown: newer than anything the stream made, or a stream that does not exist.
     if (!info || compareEventIds(afterId, info.lastGenerated) > 0)
       return { events: await this.range(key, '-'), lost: true };
     // Trimming keeps no record of the ids it removed: an id older than the first entry
-    // kept, once anything was trimmed, may have missed some (it is reported lost even
-    // when it was the very last one trimmed). XDEL records the largest it removed.
-    const trimmed =
-      info.added > info.length &&
-      info.firstEntry !== undefined &&
-      compareEventIds(afterId, info.firstEntry) < 0;
+    // kept may have missed some (it is reported lost even when it was the very last one
+    // trimmed); so may one from before the key expired and was made anew, which the
+    // stream knows nothing of. XDEL records the largest it removed.
+    const beforeFirst =
+      info.firstEntry !== undefined && compareEventIds(afterId, info.firstEntry) < 0;
     const deleted = compareEventIds(afterId, info.maxDeleted) < 0;
-    return { events: entries, lost: trimmed || deleted };
+    // The completion ends every read, even one after its own id.
+    if (info.lastEntry?.completed && !entries.at(-1)?.completed) entries.push(info.lastEntry);
+    return { events: entries, lost: beforeFirst || deleted };
+  }
+
+  async readLast(channel: string, count: number): Promise<EventHistory> {
+    const key = this.key(channel);
+    // One more than asked for: the completion, if any, comes on top of the events.
+    const entries =
+      count === Infinity
+        ? await this.range(key, '-')
+        : (await this.commands.xrevrange(key, '+', '-', 'COUNT', count + 1))
+            .reverse()
+            .map(toStoredEvent);
+    const completed = entries.at(-1)?.completed === true;
+    if (!completed && entries.length > count) entries.shift();
+    if (entries.length - Number(completed) >= count) return { events: entries, lost: false };
+    // Fewer than asked for: lost if the stream ever had more.
+    const info = await readStreamInfo(this.commands, key);
+    return { events: entries, lost: info !== undefined && info.added > info.length };
   }
 
   async tail(
@@ -179,55 +186,23 @@ export class RedisEventStore implements EventStore {
     return `${this.keyPrefix}${channel}`;
   }
 
+  private async appendEntry(
+    channel: string,
+    completion: boolean,
+    fields: string[],
+  ): Promise<string> {
+    const { historySize, expireAfter } = this;
+    const key = this.key(channel);
+    try {
+      return await this.appendScript.run({ key, historySize, expireAfter, completion, fields });
+    } catch (error) {
+      if ((error as Error).message?.includes(COMPLETED_REPLY))
+        throw new ChannelCompletedError(channel);
+      throw error;
+    }
+  }
+
   private async range(key: string, start: string): Promise<StoredEvent[]> {
     return (await this.commands.xrange(key, start, '+')).map(toStoredEvent);
   }
-
-  private async streamInfo(key: string): Promise<
-    | {
-        lastGenerated: string;
-        maxDeleted: string;
-        firstEntry?: string;
-        added: number;
-        length: number;
-      }
-    | undefined
-  > {
-    const reply = (await this.commands.call('XINFO', 'STREAM', key).catch((error: Error) => {
-      if (/no such key/i.test(error.message)) return undefined;
-      throw error;
-    })) as unknown[] | undefined;
-    if (!reply) return undefined;
-    const field = (name: string) => reply[reply.indexOf(name) + 1];
-    const firstEntry = field('first-entry') as [string, string[]] | null;
-    return {
-      lastGenerated: String(field('last-generated-id')),
-      maxDeleted: String(field('max-deleted-entry-id')),
-      firstEntry: firstEntry?.[0],
-      added: Number(field('entries-added')),
-      length: Number(field('length')),
-    };
-  }
-}
-
-function toStoredEvent([id, fields]: StreamEntry): StoredEvent {
-  const event: StoredEvent = { id };
-  for (let i = 0; i < fields.length; i += 2) {
-    const value = fields[i + 1];
-    switch (fields[i]) {
-      case 'event':
-        event.event = value;
-        break;
-      case 'comment':
-        event.comment = value;
-        break;
-      case 'raw':
-        event.rawData = value;
-        break;
-      case 'data':
-        event.data = JSON.parse(value);
-        break;
-    }
-  }
-  return event;
 }

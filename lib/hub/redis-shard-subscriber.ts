@@ -1,7 +1,8 @@
 import type { Logger } from '@nestjs/common';
 import type { Cluster, Redis } from 'ioredis';
 import { parseEventId } from './event-id.js';
-import type { ChannelTail, StreamEntry } from './redis-channel-tail.js';
+import type { ChannelTail } from './redis-channel-tail.js';
+import type { StreamEntry } from './redis-stream-entry.js';
 import { RetryBackoff, errorKind } from './retry-backoff.js';
 import { RetryTimer } from './retry-timer.js';
 

@@ -1,7 +1,8 @@
 import type { Type } from '@nestjs/common';
-import { plainToInstance, type ClassTransformOptions } from 'class-transformer';
-import { toJson, type DataEncoder } from '../sse/event-encoder.js';
+import type { ClassTransformOptions } from 'class-transformer';
+import { checkedJson, type DataEncoder } from '../sse/event-encoder.js';
 import { compileInstanceToPlain } from './instance-to-plain-plan.js';
+import { compilePlainToInstance } from './plain-to-instance-plan.js';
 
 export interface ClassTransformerEncoderOptions {
   type?: Type;
@@ -23,12 +24,14 @@ export function createClassTransformerEncoder({
   // primitives unchanged: such a tree is JSON-encoded as it is, at a fraction of the cost.
   const plainTreesAsTheyAre = !serialize || Object.keys(serialize).length === 0;
   const instanceToPlain = compileInstanceToPlain(serialize);
+  const plainToInstance = compilePlainToInstance(serialize);
   return (value, event) => {
-    if (value === null || typeof value !== 'object') return toJson(value, JSON.stringify(value));
+    if (value === null || typeof value !== 'object')
+      return checkedJson(value, JSON.stringify(value));
     const dto = (event !== undefined && events?.[event]) || type;
     if (!dto && plainTreesAsTheyAre && isPlainTree(value, 0)) return JSON.stringify(value);
-    const instance = dto && isPlain(value) ? plainToInstance(dto, value, serialize) : value;
-    return toJson(value, JSON.stringify(instanceToPlain(instance)));
+    const instance = dto && isPlain(value) ? plainToInstance(value, dto) : value;
+    return checkedJson(value, JSON.stringify(instanceToPlain(instance)));
   };
 }
 

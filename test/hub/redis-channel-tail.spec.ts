@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { ChannelTail, type StreamEntry } from '../../lib/hub/redis-channel-tail.js';
+import { ChannelTail } from '../../lib/hub/redis-channel-tail.js';
+import type { StreamEntry } from '../../lib/hub/redis-stream-entry.js';
 
 const entry = (id: string, n: number): StreamEntry => [id, ['data', String(n)]];
 

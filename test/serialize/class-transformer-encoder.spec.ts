@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { describe, expect, it } from '@jest/globals';
-import { Exclude, Expose, instanceToPlain, Type } from 'class-transformer';
+import { Exclude, Expose, instanceToPlain, plainToInstance, Type } from 'class-transformer';
 import fc from 'fast-check';
 import { createClassTransformerEncoder } from '../../lib/serialize/class-transformer-encoder.js';
+import { ConstructedRow, TagRow, UserRow } from './plain-row-dtos.js';
 
 class SecretDto {
   @Expose() name = 'visible';
@@ -61,5 +62,26 @@ describe('createClassTransformerEncoder', () => {
     for (let i = 0; i < 40; i++) deep = { next: deep };
     const encode = createClassTransformerEncoder({});
     expect(encode(deep, undefined)).toBe(JSON.stringify(deep));
+  });
+
+  it('sends a plain row with `type` set as instanceToPlain(plainToInstance(type, row)): names mapped, defaults, nested types', () => {
+    const options = { exposeDefaultValues: true, enableImplicitConversion: true };
+    const encode = createClassTransformerEncoder({ type: UserRow, serialize: options });
+    const row = { id: '3', full_name: 'Ada', password: 'x', tags: [{ tag_label: 'a' }] };
+    const expected = JSON.stringify(
+      instanceToPlain(plainToInstance(UserRow, row, options), options),
+    );
+    for (let sent = 0; sent < 40; sent++) expect(encode(row, undefined)).toBe(expected);
+    expect(JSON.parse(expected)).toMatchObject({ id: 3, full_name: 'Ada', role: 'user' });
+  });
+
+  it("sends each row of an array with `type` set, and a named event's rows with that event's class", () => {
+    const encode = createClassTransformerEncoder({ type: ConstructedRow, events: { tag: TagRow } });
+    const rows = [{ id: 1, internal: 'x' }, { id: 2 }];
+    expect(encode(rows, undefined)).toBe(
+      JSON.stringify(instanceToPlain(plainToInstance(ConstructedRow, rows))),
+    );
+    // hits, not in the row, is set to undefined over its default (no exposeDefaultValues).
+    expect(encode({ tag_label: 'a', internal: 1 }, 'tag')).toBe('{"tag_label":"a"}');
   });
 });

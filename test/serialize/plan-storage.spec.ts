@@ -9,15 +9,24 @@ jest.unstable_mockModule('class-transformer/cjs/storage.js', () => ({
 }));
 const { compileInstanceToPlain, compilePlan } =
   await import('../../lib/serialize/instance-to-plain-plan.js');
+const { compilePlainToInstance, compilePlainToInstancePlan } =
+  await import('../../lib/serialize/plain-to-instance-plan.js');
 
 class AccountDto {
   @Expose() name = 'ada';
   @Exclude() password = 'secret';
 }
 
-describe('compileInstanceToPlain with a metadata storage the decorators do not write to', () => {
+describe('the plans with a metadata storage the decorators do not write to', () => {
   it('compiles no plan, and class-transformer still hides what @Exclude hides', () => {
     expect(compilePlan({})).toBeUndefined();
     expect(compileInstanceToPlain({})(new AccountDto())).toEqual({ name: 'ada' });
+  });
+
+  it('compiles no plainToInstance plan, and class-transformer still makes the instance', () => {
+    expect(compilePlainToInstancePlan({})).toBeUndefined();
+    const instance = compilePlainToInstance({})({ name: 'bob', password: 'x' }, AccountDto);
+    expect(instance).toBeInstanceOf(AccountDto);
+    expect(compileInstanceToPlain({})(instance)).toEqual({ name: 'bob' });
   });
 });
