@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import {
   ChannelCompletedError,
   EventHub,
@@ -10,6 +10,7 @@ import {
   type EventStore,
 } from 'nestjs-event-stream';
 import { heapUsedAfterGc } from '../support/collect-garbage.js';
+import { RedisCluster } from '../support/redis-cluster.js';
 import { RedisServer, redisAvailable } from '../support/redis-server.js';
 
 interface StoreOptions {
@@ -19,6 +20,8 @@ interface StoreOptions {
 
 interface StoreKind {
   name: string;
+  /** The store's class, as its errors name it. */
+  owner: string;
   /** A fresh store, its channels apart from every other test's. */
   create(options?: StoreOptions): EventStore;
   /** Another store on the same channels as `store`: another instance of the app. */
@@ -37,11 +40,15 @@ interface StoreKind {
 }
 
 let redis: RedisServer | undefined;
+let cluster: RedisCluster | undefined;
+/** The Cluster clients of the test's stores (a store leaves a client it was given open). */
+const clusterClients: Cluster[] = [];
 let prefix = 0;
 const prefixes = new WeakMap<EventStore, string>();
 const kinds: StoreKind[] = [
   {
     name: 'MemoryEventStore',
+    owner: 'MemoryEventStore',
     create: (options) => new MemoryEventStore(options),
     twin: (store) => store,
     channelsHeld: (store) => (store as MemoryEventStore).channelCount,
@@ -51,38 +58,75 @@ const kinds: StoreKind[] = [
     },
   },
 ];
+
+/** Resolves the returned function's promise once the server at `url` expired `key`. */
+async function watchKeyExpiry(url: string, key: string): Promise<() => Promise<void>> {
+  const subscriber = new Redis(url);
+  const expired = new Promise<void>((resolve) =>
+    subscriber.on('message', (_topic, message) => message === key && resolve()),
+  );
+  await subscriber.subscribe('__keyevent@0__:expired');
+  return () => expired.finally(() => subscriber.disconnect());
+}
+
 if (redisAvailable()) {
-  const redisStore = (keyPrefix: string, options?: StoreOptions) => {
-    const store = new RedisEventStore({ url: redis!.url, keyPrefix, ...options });
-    prefixes.set(store, keyPrefix);
-    return store;
+  /** A store kind on Redis: `connect` makes the store's connection options. */
+  const redisKind = (
+    name: string,
+    connect: () => { url: string } | { client: Cluster },
+    serverOf: (key: string) => Promise<string>,
+  ): StoreKind => {
+    const redisStore = (keyPrefix: string, options?: StoreOptions) => {
+      const store = new RedisEventStore({ ...connect(), keyPrefix, ...options });
+      prefixes.set(store, keyPrefix);
+      return store;
+    };
+    return {
+      name,
+      owner: 'RedisEventStore',
+      create: (options) => redisStore(`test${++prefix}:`, options),
+      twin: (store) => redisStore(prefixes.get(store)!),
+      channelsHeld: (store) => (store as RedisEventStore).tailedChannelCount,
+      watchExpiry: async (store, channel) => {
+        const key = `${prefixes.get(store)}${channel}`;
+        return watchKeyExpiry(await serverOf(key), key);
+      },
+    };
   };
-  kinds.push({
-    name: 'RedisEventStore',
-    create: (options) => redisStore(`test${++prefix}:`, options),
-    twin: (store) => redisStore(prefixes.get(store)!),
-    channelsHeld: (store) => (store as RedisEventStore).tailedChannelCount,
-    watchExpiry: async (store, channel) => {
-      const key = `${prefixes.get(store)}${channel}`;
-      const subscriber = new Redis(redis!.url);
-      const expired = new Promise<void>((resolve) =>
-        subscriber.on('message', (_topic, message) => message === key && resolve()),
-      );
-      await subscriber.subscribe('__keyevent@0__:expired');
-      return () => expired.finally(() => subscriber.disconnect());
-    },
-  });
+  kinds.push(
+    redisKind(
+      'RedisEventStore',
+      () => ({ url: redis!.url }),
+      async () => redis!.url,
+    ),
+    // The seam on a three-master Cluster: every test's channels spread over its slots.
+    redisKind(
+      'RedisEventStore on a Cluster',
+      () => {
+        const client = new Cluster(cluster!.startupNodes);
+        clusterClients.push(client);
+        return { client };
+      },
+      async (key) => (await cluster!.masterOf(key)).url,
+    ),
+  );
 }
 
 beforeAll(async () => {
   if (kinds.length === 1) return;
-  redis = await RedisServer.start();
-  const probe = new Redis(redis.url);
-  await probe.config('SET', 'notify-keyspace-events', 'Ex');
-  probe.disconnect();
+  [redis, cluster] = await Promise.all([RedisServer.start(), RedisCluster.start()]);
+  // Expiry is told by keyspace notifications, which each server sends of its own keys.
+  for (const server of [redis, ...cluster.servers]) {
+    const probe = new Redis(server.url);
+    await probe.config('SET', 'notify-keyspace-events', 'Ex');
+    probe.disconnect();
+  }
+}, 30_000);
+afterAll(() => Promise.all([redis?.stop(), cluster?.stop()]));
+afterEach(() => {
+  jest.useRealTimers();
+  for (const client of clusterClients.splice(0)) client.disconnect();
 });
-afterAll(() => redis?.stop());
-afterEach(() => void jest.useRealTimers());
 
 /** Fake time for the memory store's expiry; promises and I/O callbacks run as usual. */
 function useFakeTimers(): void {
@@ -628,7 +672,7 @@ describe.each(kinds)('EventHub on $name', (kind) => {
       for (const expireAfter of [0, -5, 1.5, '100', Infinity]) {
         expect(() => kind.create({ expireAfter: expireAfter as number })).toThrow(
           new RegExp(
-            `^${kind.name}: "expireAfter" must be a positive integer \\(milliseconds\\), got `,
+            `^${kind.owner}: "expireAfter" must be a positive integer \\(milliseconds\\), got `,
           ),
         );
       }
@@ -639,7 +683,7 @@ describe.each(kinds)('EventHub on $name', (kind) => {
 describe('RedisEventStore', () => {
   const redisOnly = kinds.length > 1 ? it : it.skip;
 
-  redisOnly('reads every tailed channel through one blocking connection', async () => {
+  redisOnly('tails every channel through one subscribing connection', async () => {
     const store = new RedisEventStore({ url: redis!.url, keyPrefix: 'multiplex:' });
     const hub = new EventHub({ hub: { store } });
     const markers = await Promise.all(
@@ -660,7 +704,7 @@ describe('RedisEventStore', () => {
       .trim()
       .split('\n')
       .filter((line) => !line.startsWith(`id=${probeId} `));
-    // Only the store's two connections: commands, and the one for blocking reads.
+    // Only the store's two connections: commands, and the one for its subscriptions.
     expect(others).toHaveLength(2);
     probe.disconnect();
     await hub.onApplicationShutdown();

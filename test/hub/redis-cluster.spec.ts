@@ -1,7 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { Cluster, Redis } from 'ioredis';
-import { EventHub, RedisEventStore, type ServerSentEvent } from 'nestjs-event-stream';
+import {
+  ChannelCompletedError,
+  EventHub,
+  RedisEventStore,
+  type ServerSentEvent,
+} from 'nestjs-event-stream';
 import { eventually, nextEvents } from '../support/hub-events.js';
 import { RecordingLogger } from '../support/recording-logger.js';
 import { RedisCluster, until } from '../support/redis-cluster.js';
@@ -18,13 +23,14 @@ run('RedisEventStore on a three-master Redis Cluster', () => {
   const clients: Cluster[] = [];
   const hubs: EventHub[] = [];
   /** An app instance: its own Cluster client, store and hub, on the test's key prefix. */
-  const instance = () => {
+  const instance = (expireAfter?: number) => {
     const client = new Cluster(cluster.startupNodes);
     clients.push(client);
     const store = new RedisEventStore({
       client,
       keyPrefix: `cluster${prefix}:`,
       historySize: 5000,
+      expireAfter,
     });
     const hub = new EventHub({ hub: { store } });
     hubs.push(hub);
@@ -92,6 +98,41 @@ run('RedisEventStore on a three-master Redis Cluster', () => {
     const live = onA.next();
     await b.hub.publish('orders', 6);
     expect(((await live).value as ServerSentEvent).data).toBe(6);
+  });
+
+  it('a completion on one instance ends the subscribers of another, on every master', async () => {
+    const a = instance();
+    const b = instance();
+    const markers = await Promise.all(CHANNELS.map((channel) => b.hub.publish(channel, 'marker')));
+    const subscriptions = CHANNELS.map((channel, i) =>
+      a.hub.subscribe(channel, { lastEventId: markers[i] })[Symbol.asyncIterator](),
+    );
+    // Read to the end: the last event, then the completion, which ends each iteration.
+    const received = Promise.all(
+      subscriptions.map((subscription) => nextEvents(subscription, Infinity)),
+    );
+    await Promise.all(CHANNELS.map((channel) => b.hub.publish(channel, `${channel} last`)));
+    await Promise.all(CHANNELS.map((channel) => b.hub.complete(channel)));
+    expect((await received).map((events) => events.map((event) => event.data))).toEqual(
+      CHANNELS.map((channel) => [`${channel} last`]),
+    );
+    await expect(a.hub.publish(CHANNELS[0], 'too late')).rejects.toThrow(ChannelCompletedError);
+    expect(a.store.tailedChannelCount).toBe(0);
+  });
+
+  it('expireAfter: stream keys on every master carry the TTL, renewed by complete()', async () => {
+    const { hub } = instance(60_000);
+    await Promise.all(CHANNELS.map((channel) => hub.publish(channel, 'a')));
+    const keys = CHANNELS.map((channel) => `cluster${prefix}:${channel}`);
+    const masters = new Set(await Promise.all(keys.map((key) => cluster.masterOf(key))));
+    expect(masters.size).toBe(3);
+    const probe = new Cluster(cluster.startupNodes);
+    clients.push(probe);
+    const ttls = () => Promise.all(keys.map((key) => probe.pttl(key)));
+    for (const ttl of await ttls()) expect(ttl).toBeGreaterThan(50_000);
+    await Promise.all(keys.map((key) => probe.pexpire(key, 5000)));
+    await Promise.all(CHANNELS.map((channel) => hub.complete(channel)));
+    for (const ttl of await ttls()) expect(ttl).toBeGreaterThan(50_000);
   });
 
   /**
