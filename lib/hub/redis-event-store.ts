@@ -61,6 +61,7 @@ export class RedisEventStore implements EventStore {
   private readonly feed: LiveFeed;
   private readonly appendScript: AppendScript;
   private readonly slotOf: (key: string) => number;
+  private closing: Promise<void> | undefined;
 
   constructor(options: RedisEventStoreOptions = {}) {
     const { url, client, historySize = 1000, keyPrefix = 'sse:', expireAfter } = options;
@@ -174,7 +175,12 @@ export class RedisEventStore implements EventStore {
     return this.tails.size;
   }
 
-  async close(): Promise<void> {
+  /** Closing twice quits once (a second QUIT would fail, and its fallback hang on a timer). */
+  close(): Promise<void> {
+    return (this.closing ??= this.shutDown());
+  }
+
+  private async shutDown(): Promise<void> {
     this.feed.close();
     const closed = new Error('RedisEventStore: the store was closed');
     for (const tail of this.tails.values()) if (!tail.isOpen) tail.fail(closed);

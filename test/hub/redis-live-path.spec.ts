@@ -122,6 +122,19 @@ run('RedisEventStore live path on one Redis', () => {
     await expect(tail).rejects.toThrow('RedisEventStore: the store was closed');
   });
 
+  it('close() twice quits once and leaves no timer behind', async () => {
+    const store = storeOn();
+    await store.tail('closing', () => undefined);
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout');
+    const [quitsBefore, timersBefore] = [await calls('quit'), timers().length];
+    await Promise.all([store.close(), store.close()]);
+    await store.close();
+    expect((await calls('quit')) - quitsBefore).toBe(1);
+    // A second QUIT fails; its fallback, disconnect(), would wait 2 s on a timer for a
+    // socket that has closed already.
+    expect(timers().length).toBeLessThanOrEqual(timersBefore);
+  });
+
   it('a channel whose key holds another type fails its subscribers, not the others', async () => {
     const hub = hubOn(storeOn());
     await admin.set(key('not-a-stream'), 'a string');
