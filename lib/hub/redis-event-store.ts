@@ -43,13 +43,14 @@ export interface RedisEventStoreOptions {
  * approximate MAXLEN, replay with XRANGE. Ids are the stream ids.
  *
  * The live path is sharded Pub/Sub, as in Centrifugo's Redis engine: a script appends
- * each event and publishes it (SPUBLISH) on a shard channel named as its key; each
- * instance subscribes (SSUBSCRIBE) to the channels it tails, on one connection per node
- * (per master on a Cluster). Opening a channel is then one SSUBSCRIBE and one XREVRANGE,
- * whatever the number already open, where one blocking XREAD naming every channel had to
- * be woken and re-issued (work growing with the channels open) and could not span hash
- * slots. The stream stays the source of truth: after any (re)subscription a channel is
- * read from its last id, so a reconnect or a failover loses nothing that was appended.
+ * each entry (an event, or the completion) and publishes it (SPUBLISH) on a shard channel
+ * named as its key; each instance subscribes (SSUBSCRIBE) to the channels it tails, on
+ * one connection per node (per master on a Cluster). Opening a channel is then one
+ * SSUBSCRIBE and one XREVRANGE, whatever the number already open, where one blocking
+ * XREAD naming every channel had to be woken and re-issued (work growing with the
+ * channels open) and could not span hash slots. The stream stays the source of truth:
+ * after any (re)subscription a channel is read from its last id, so a reconnect or a
+ * failover loses nothing that was appended.
  */
 export class RedisEventStore implements EventStore {
   private readonly commands: Redis | Cluster;
