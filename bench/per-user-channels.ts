@@ -1,5 +1,5 @@
 // npm run bench:channels [-- --users 1000,5000,18000 --stores memory,redis,cluster --rounds 5
-//                          --repeats 3 --baseline ../other-checkout]
+//                          --repeats 3 --baseline ../other-checkout --profile]
 // Per-user channels: N clients, each on a channel of its own (one subscriber per channel),
 // on the memory store, one Redis and a three-master Redis Cluster (started here, on
 // loopback). Per N and store: the time to open every stream (until the store has tailed
@@ -30,6 +30,9 @@ const { values: args } = parseArgs({
     label: { type: 'string', default: '' },
     repeats: { type: 'string', default: '3' },
     baseline: { type: 'string' },
+    // Writes the server's CPU profiles (node --cpu-prof) to
+    // bench/results/profiles/channels-<tree>-<store>-<users>-<repeat>/.
+    profile: { type: 'boolean', default: false },
   },
 });
 
@@ -92,11 +95,20 @@ async function measure(
   store: string,
   users: number,
   tree: { name: string; cwd: string },
+  repeat: number,
 ): Promise<Figures> {
   const redises = await startRedis(store);
+  const profiles = join(root, 'bench/results/profiles');
   const server = await startServer(`per-user ${store}`, 'bench/servers/per-user.ts', {
     env: { STORE: store, ADAPTER: args.adapter, ...redises?.env },
     cwd: tree.cwd,
+    // A folder per run: the module loader's thread writes a profile of its own.
+    nodeArgs: args.profile
+      ? [
+          '--cpu-prof',
+          `--cpu-prof-dir=${join(profiles, `channels-${tree.name}-${store}-${users}-${repeat + 1}`)}`,
+        ]
+      : [],
   });
   const figures: Figures = {};
   try {
@@ -166,7 +178,7 @@ for (let repeat = 0; repeat < Number(args.repeats); repeat++) {
       for (const tree of trees) {
         const name = rowName(tree.name, store, users);
         process.stderr.write(`repeat ${repeat + 1}: ${name}\n`);
-        const figures = await measure(store, users, tree);
+        const figures = await measure(store, users, tree, repeat);
         process.stderr.write(`${JSON.stringify(figures)}\n`);
         runs.set(name, [...(runs.get(name) ?? []), figures]);
       }
