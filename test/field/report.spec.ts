@@ -1,0 +1,57 @@
+import { describe, expect, it } from '@jest/globals';
+import { ClientRecord } from '../../field/rolling-restart/client-record.js';
+import { summarizeFleet, type FleetSummary } from '../../field/rolling-restart/fleet-summary.js';
+import { failedConditions } from '../../field/rolling-restart/report.js';
+import type { Scenario } from '../../field/rolling-restart/scenario.js';
+
+const baseline: Scenario = { name: 'sigterm', signal: 'SIGTERM', flags: {} };
+const tuned: Scenario = { ...baseline, name: 'sigterm-drain-jitter', maxGapMs: 500 };
+const ENOUGH_SERIES_LEFT = 10_000;
+
+/** One client that got events 0 … 3 at `times`, after `setUp`. */
+function summaryOf(times: number[], setUp?: (record: ClientRecord) => void): FleetSummary {
+  const record = new ClientRecord(4);
+  record.opened();
+  setUp?.(record);
+  times.forEach((at, k) => record.event(k, at));
+  return summarizeFleet([record.result(times.at(-1) ?? 0)]);
+}
+
+describe('rolling-restart pass conditions', () => {
+  it('a run where every client got every event once, in order, passes', () => {
+    expect(failedConditions(tuned, summaryOf([0, 100, 550, 600]), ENOUGH_SERIES_LEFT)).toEqual([]);
+  });
+
+  it('fails on events lost, duplicated or out of order', () => {
+    const record = new ClientRecord(4);
+    [0, 2, 1, 1].forEach((k, i) => record.event(k, i));
+    const summary = summarizeFleet([record.result(10)]);
+    expect(failedConditions(baseline, summary, ENOUGH_SERIES_LEFT)).toEqual([
+      '1 events lost (by 1 clients)',
+      '1 events duplicated',
+      '1 events out of order',
+    ]);
+  });
+
+  it("fails on a proxy's 5xx, and on a client that gave up", () => {
+    const summary = summaryOf([0, 1, 2, 3], (record) => record.error(502, true));
+    expect(failedConditions(baseline, summary, ENOUGH_SERIES_LEFT)).toEqual([
+      '1 5xx answers from the proxy (to 1 clients)',
+      '1 clients stopped reconnecting',
+    ]);
+  });
+
+  it('asserts the longest gap only where the scenario sets a limit', () => {
+    const summary = summaryOf([0, 100, 600, 700]);
+    expect(failedConditions(baseline, summary, ENOUGH_SERIES_LEFT)).toEqual([]);
+    expect(failedConditions(tuned, summary, ENOUGH_SERIES_LEFT)).toEqual([
+      'a client went 500 ms without events (limit 500 ms)',
+    ]);
+  });
+
+  it('fails a run whose series ended before the clients of the last instance stopped could come back', () => {
+    expect(failedConditions(baseline, summaryOf([0, 1, 2, 3]), 1_000)).toEqual([
+      'the series ended 2000 ms too soon after the last stop (raise --events or lower --rate or --pause)',
+    ]);
+  });
+});
