@@ -7,6 +7,7 @@ import 'reflect-metadata';
 import { Controller, Get, Module, Param } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import {
@@ -17,6 +18,7 @@ import {
   RedisEventStore,
   type EventStreamModuleOptions,
 } from '../../lib/index.js';
+import { reportSlowClose } from './slow-close-report.js';
 import { STREAM_FLAG_OPTIONS, streamOptionsFromFlags } from './stream-flags.js';
 
 const { values: args } = parseArgs({
@@ -27,6 +29,7 @@ const { values: args } = parseArgs({
     ...STREAM_FLAG_OPTIONS,
   },
 });
+const CLOSE_REPORT_INTERVAL_MS = 5_000;
 if (args.adapter !== 'express' && args.adapter !== 'fastify')
   throw new RangeError(`instance: "--adapter" must be express or fastify, got "${args.adapter}"`);
 
@@ -69,5 +72,7 @@ const app =
     : await NestFactory.create(InstanceModule, { logger });
 app.enableShutdownHooks();
 await app.listen(Number(args.port), '127.0.0.1');
-const { port } = app.getHttpServer().address() as AddressInfo;
+const server = app.getHttpServer() as Server;
+reportSlowClose(server, CLOSE_REPORT_INTERVAL_MS);
+const { port } = server.address() as AddressInfo;
 process.stdout.write(`${JSON.stringify({ port })}\n`);

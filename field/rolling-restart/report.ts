@@ -22,9 +22,14 @@ const MIN_SERIES_AFTER_LAST_STOP_MS = 3_000;
 export function failedConditions(
   scenario: Scenario,
   summary: FleetSummary,
+  restarts: Restart[],
   seriesLeftAfterLastStopMs: number,
 ): string[] {
   const failures: string[] = [];
+  for (const restart of restarts.filter(({ killed }) => killed))
+    failures.push(
+      `instance ${restart.instance} did not exit after ${scenario.signal} within the grace period, and was killed`,
+    );
   // Clients that lose the last instance must come back while events still flow.
   if (seriesLeftAfterLastStopMs < MIN_SERIES_AFTER_LAST_STOP_MS)
     failures.push(
@@ -78,7 +83,7 @@ export function formatTable(results: ScenarioResult[]): string {
     String(summary.closedForGood),
     String(summary.reconnects.total),
     String(proxy.passedOn),
-    restarts.map((restart) => ms(restart.stopMs)).join('/'),
+    restarts.map((restart) => `${ms(restart.stopMs)}${restart.killed ? '!' : ''}`).join('/'),
     failures.length === 0 ? 'yes' : 'NO',
   ]);
   const widths = header.map((title, i) =>

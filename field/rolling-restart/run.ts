@@ -16,6 +16,8 @@
 //                                    --drain and --retry (a min-max range) on the instances;
 //                                    the gap is asserted in the SIGTERM run
 // --max-lifetime, --stall-timeout, --keep-alive are passed to the instances of every run.
+// --grace: ms an instance gets to exit after SIGTERM before it is killed (Kubernetes
+// gives 30 s); one that needed killing fails the run.
 // --upstream: the parameters of nginx's server lines (default max_fails=0; nginx's own
 // default, max_fails=1 fail_timeout=10s, answers 502 during a rolling restart, see nginx.ts).
 // Stream flags reach EventStreamModule.forRoot as they are: a release that does not
@@ -48,6 +50,7 @@ const { values: args } = parseArgs({
     'baseline-retry': { type: 'string', default: '1000' },
     'max-gap': { type: 'string', default: '500' },
     pause: { type: 'string', default: '3000' },
+    grace: { type: 'string', default: '15000' },
     settle: { type: 'string', default: '10000' },
     results: { type: 'string', default: 'field/results' },
     upstream: { type: 'string', default: DEFAULT_SERVER_PARAMETERS },
@@ -101,6 +104,7 @@ const parameters = {
   events: positive('events', args.events),
   rate: positive('rate', args.rate),
   pauseMs: positive('pause', args.pause),
+  graceMs: positive('grace', args.grace),
   settleMs: positive('settle', args.settle),
 };
 const { clients } = parameters;
@@ -142,7 +146,7 @@ const results: ScenarioResult[] = runs.map(({ scenario, run: { clients, ...run }
     ...run,
     summary,
     proxy: proxyFigures(logs, run.channel),
-    failures: failedConditions(scenario, summary, run.seriesLeftAfterLastStopMs),
+    failures: failedConditions(scenario, summary, run.restarts, run.seriesLeftAfterLastStopMs),
   };
 });
 

@@ -33,6 +33,8 @@ export interface Setting {
   rate: number;
   /** Ms before each instance is stopped. */
   pauseMs: number;
+  /** Ms an instance gets to exit after SIGTERM before it is killed. */
+  graceMs: number;
   /** Ms the clients get, after the last event is published, to receive it. */
   settleMs: number;
 }
@@ -41,6 +43,8 @@ export interface Restart {
   instance: string;
   /** From the signal to the exit. */
   stopMs: number;
+  /** It did not exit within the grace period, and was killed. */
+  killed: boolean;
   /** From the start to a healthy instance. */
   healthyMs: number;
 }
@@ -118,6 +122,7 @@ export async function runScenario(scenario: Scenario, setting: Setting): Promise
       ),
     );
 
+    console.log(`  ${setting.clients} clients subscribed; publishing ${setting.events} events`);
     publisher.send({ type: 'start' });
     const seriesMs = (setting.events / setting.rate) * 1000;
     const seriesEnd = performance.now() + seriesMs;
@@ -131,13 +136,18 @@ export async function runScenario(scenario: Scenario, setting: Setting): Promise
     let seriesLeftAfterLastStopMs = 0;
     for (const instance of instances) {
       await sleep(setting.pauseMs);
-      const stopMs = await instance.stop(scenario.signal);
+      const stop = await instance.stop(scenario.signal, setting.graceMs);
       seriesLeftAfterLastStopMs = seriesEnd - performance.now();
+      console.log(
+        `  ${instance.name}: ${scenario.signal}, ${stop.killed ? 'killed' : 'exited'} after ${Math.round(stop.ms)} ms`,
+      );
       const healthyMs = await instance.start();
-      restarts.push({ instance: instance.name, stopMs, healthyMs });
+      console.log(`  ${instance.name}: started, healthy after ${Math.round(healthyMs)} ms`);
+      restarts.push({ instance: instance.name, stopMs: stop.ms, killed: stop.killed, healthyMs });
     }
     const { behindScheduleMs } = await published;
 
+    console.log(`  published; waiting for the clients to get the last event`);
     for (const fleet of fleets) fleet.send({ type: 'finish', settleMs: setting.settleMs });
     const reports = await Promise.all(
       fleets.map((fleet) =>
@@ -165,7 +175,7 @@ export async function runScenario(scenario: Scenario, setting: Setting): Promise
     sampler?.stop();
     await Promise.all([
       ...children.map((child) => stopProcess(child)),
-      ...instances.map((instance) => instance.stop('SIGTERM')),
+      ...instances.map((instance) => instance.stop('SIGTERM', setting.graceMs)),
     ]);
   }
 }

@@ -2,11 +2,17 @@ import { describe, expect, it } from '@jest/globals';
 import { ClientRecord } from '../../field/rolling-restart/client-record.js';
 import { summarizeFleet, type FleetSummary } from '../../field/rolling-restart/fleet-summary.js';
 import { failedConditions } from '../../field/rolling-restart/report.js';
-import type { Scenario } from '../../field/rolling-restart/scenario.js';
+import type { Restart, Scenario } from '../../field/rolling-restart/scenario.js';
 
 const baseline: Scenario = { name: 'sigterm', signal: 'SIGTERM', flags: {} };
 const tuned: Scenario = { ...baseline, name: 'sigterm-drain-jitter', maxGapMs: 500 };
 const ENOUGH_SERIES_LEFT = 10_000;
+const clean: Restart[] = ['A', 'B'].map((instance) => ({
+  instance,
+  stopMs: 100,
+  killed: false,
+  healthyMs: 2000,
+}));
 
 /** One client that got events 0 … 3 at `times`, after `setUp`. */
 function summaryOf(times: number[], setUp?: (record: ClientRecord) => void): FleetSummary {
@@ -19,14 +25,16 @@ function summaryOf(times: number[], setUp?: (record: ClientRecord) => void): Fle
 
 describe('rolling-restart pass conditions', () => {
   it('a run where every client got every event once, in order, passes', () => {
-    expect(failedConditions(tuned, summaryOf([0, 100, 550, 600]), ENOUGH_SERIES_LEFT)).toEqual([]);
+    expect(
+      failedConditions(tuned, summaryOf([0, 100, 550, 600]), clean, ENOUGH_SERIES_LEFT),
+    ).toEqual([]);
   });
 
   it('fails on events lost, duplicated or out of order', () => {
     const record = new ClientRecord(4);
     [0, 2, 1, 1].forEach((k, i) => record.event(k, i));
     const summary = summarizeFleet([record.result(10)]);
-    expect(failedConditions(baseline, summary, ENOUGH_SERIES_LEFT)).toEqual([
+    expect(failedConditions(baseline, summary, clean, ENOUGH_SERIES_LEFT)).toEqual([
       '1 events lost (by 1 clients)',
       '1 events duplicated',
       '1 events out of order',
@@ -35,7 +43,7 @@ describe('rolling-restart pass conditions', () => {
 
   it("fails on a proxy's 5xx, and on a client that gave up", () => {
     const summary = summaryOf([0, 1, 2, 3], (record) => record.error(502, true));
-    expect(failedConditions(baseline, summary, ENOUGH_SERIES_LEFT)).toEqual([
+    expect(failedConditions(baseline, summary, clean, ENOUGH_SERIES_LEFT)).toEqual([
       '1 5xx answers from the proxy (to 1 clients)',
       '1 clients stopped reconnecting',
     ]);
@@ -43,15 +51,22 @@ describe('rolling-restart pass conditions', () => {
 
   it('asserts the longest gap only where the scenario sets a limit', () => {
     const summary = summaryOf([0, 100, 600, 700]);
-    expect(failedConditions(baseline, summary, ENOUGH_SERIES_LEFT)).toEqual([]);
-    expect(failedConditions(tuned, summary, ENOUGH_SERIES_LEFT)).toEqual([
+    expect(failedConditions(baseline, summary, clean, ENOUGH_SERIES_LEFT)).toEqual([]);
+    expect(failedConditions(tuned, summary, clean, ENOUGH_SERIES_LEFT)).toEqual([
       'a client went 500 ms without events (limit 500 ms)',
     ]);
   });
 
   it('fails a run whose series ended before the clients of the last instance stopped could come back', () => {
-    expect(failedConditions(baseline, summaryOf([0, 1, 2, 3]), 1_000)).toEqual([
+    expect(failedConditions(baseline, summaryOf([0, 1, 2, 3]), clean, 1_000)).toEqual([
       'the series ended 2000 ms too soon after the last stop (raise --events or lower --rate or --pause)',
     ]);
+  });
+
+  it('fails a run where an instance did not exit within the grace period', () => {
+    const restarts = [clean[0], { ...clean[1], stopMs: 15_000, killed: true }];
+    expect(
+      failedConditions(baseline, summaryOf([0, 1, 2, 3]), restarts, ENOUGH_SERIES_LEFT),
+    ).toEqual(['instance B did not exit after SIGTERM within the grace period, and was killed']);
   });
 });
