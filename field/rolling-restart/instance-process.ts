@@ -46,6 +46,12 @@ export class InstanceProcess {
     return performance.now() - started;
   }
 
+  /** The streams it serves now. */
+  async streams(): Promise<number> {
+    const response = await fetch(`http://127.0.0.1:${this.port}/stats`);
+    return ((await response.json()) as { streams: number }).streams;
+  }
+
   /** Sends `signal`, and SIGKILL if it still runs `graceMs` later; resolves once it has exited. */
   async stop(signal: NodeJS.Signals, graceMs: number): Promise<Stop> {
     const child = this.child;

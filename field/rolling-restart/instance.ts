@@ -1,5 +1,5 @@
 // One instance of the app behind the proxy: a hub route that streams a channel from
-// Redis Streams, resuming after the client's Last-Event-ID, and a health route.
+// Redis Streams, resuming after the client's Last-Event-ID, a health and a stats route.
 //   node --import ./test/support/register-swc.mjs field/rolling-restart/instance.ts \
 //     --port 3001 --redis redis://127.0.0.1:6379 [--adapter fastify] [stream flags]
 // SIGTERM closes it as Nest does (app.close()); it prints {"port":N} once it listens.
@@ -40,6 +40,12 @@ class FieldController {
   @Get('health')
   health() {
     return { ok: true };
+  }
+
+  /** The streams this instance serves now. */
+  @Get('stats')
+  stats() {
+    return { streams: this.hub.subscriberCount };
   }
 
   @Get('channels/:channel')

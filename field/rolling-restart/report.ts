@@ -1,22 +1,47 @@
 // A scenario's result: the figures, what failed of the pass conditions, the table.
+import type { ClientFigures } from './client-record.js';
 import type { FleetSummary } from './fleet-summary.js';
 import type { ProxyFigures } from './proxy-figures.js';
 import type { Restart, Scenario, ScenarioRun } from './scenario.js';
 
-export interface ScenarioResult {
+/** A run, with its per-client figures summed up and judged. */
+export interface ScenarioResult extends Omit<ScenarioRun, 'clients'> {
   scenario: Scenario;
-  channel: string;
   summary: FleetSummary;
+  /** The figures of each client that lost, duplicated or reordered events, or saw a 5xx. */
+  failedClients: ClientFigures[];
   proxy: ProxyFigures;
-  restarts: Restart[];
-  seriesLeftAfterLastStopMs: number;
-  publisherBehindScheduleMs: number;
-  fleetEventLoopDelayMs: ScenarioRun['fleetEventLoopDelayMs'];
-  peakOpenFiles: Record<string, number>;
   failures: string[];
 }
 
+/** A run that could not be made (an instance that would not start, say). */
+export interface ScenarioError {
+  scenario: Scenario;
+  error: string;
+  failures: string[];
+}
+
+export type ScenarioOutcome = ScenarioResult | ScenarioError;
+
+export function scenarioError(scenario: Scenario, error: unknown): ScenarioError {
+  const message = error instanceof Error ? error.message : String(error);
+  return { scenario, error: message, failures: [`could not run: ${message}`] };
+}
+
+const ran = (outcome: ScenarioOutcome): outcome is ScenarioResult => 'summary' in outcome;
+
 const MIN_SERIES_AFTER_LAST_STOP_MS = 3_000;
+
+/** Whether a client's figures break a pass condition (other than the gap). */
+export function clientFailed(client: ClientFigures): boolean {
+  return (
+    client.lost > 0 ||
+    client.duplicated > 0 ||
+    client.outOfOrder > 0 ||
+    client.serverErrors > 0 ||
+    client.closedForGood
+  );
+}
 
 /** The pass conditions a run did not meet. */
 export function failedConditions(
@@ -55,7 +80,7 @@ export function failedConditions(
 const ms = (value: number) => (Number.isFinite(value) ? String(Math.round(value)) : '-');
 
 /** One row per scenario, for the terminal. */
-export function formatTable(results: ScenarioResult[]): string {
+export function formatTable(outcomes: ScenarioOutcome[]): string {
   const header = [
     'scenario',
     'lost',
@@ -71,21 +96,25 @@ export function formatTable(results: ScenarioResult[]): string {
     'stop ms',
     'pass',
   ];
-  const rows = results.map(({ scenario, summary, proxy, restarts, failures }) => [
-    scenario.name,
-    String(summary.lost),
-    String(summary.duplicated),
-    String(summary.outOfOrder),
-    ms(summary.longestGapMs.p50),
-    ms(summary.longestGapMs.p99),
-    ms(summary.longestGapMs.max),
-    String(summary.serverErrors),
-    String(summary.closedForGood),
-    String(summary.reconnects.total),
-    String(proxy.passedOn),
-    restarts.map((restart) => `${ms(restart.stopMs)}${restart.killed ? '!' : ''}`).join('/'),
-    failures.length === 0 ? 'yes' : 'NO',
-  ]);
+  const rows = outcomes.map((outcome) => {
+    if (!ran(outcome)) return [outcome.scenario.name, ...header.slice(1, -1).map(() => '-'), 'NO'];
+    const { scenario, summary, proxy, restarts, failures } = outcome;
+    return [
+      scenario.name,
+      String(summary.lost),
+      String(summary.duplicated),
+      String(summary.outOfOrder),
+      ms(summary.longestGapMs.p50),
+      ms(summary.longestGapMs.p99),
+      ms(summary.longestGapMs.max),
+      String(summary.serverErrors),
+      String(summary.closedForGood),
+      String(summary.reconnects.total),
+      String(proxy.passedOn),
+      restarts.map((restart) => `${ms(restart.stopMs)}${restart.killed ? '!' : ''}`).join('/'),
+      failures.length === 0 ? 'yes' : 'NO',
+    ];
+  });
   const widths = header.map((title, i) =>
     Math.max(title.length, ...rows.map((row) => row[i].length)),
   );
@@ -96,4 +125,21 @@ export function formatTable(results: ScenarioResult[]): string {
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join(
     '\n',
   );
+}
+
+/** What the table leaves out, and the failed conditions, per scenario. */
+export function formatDetails(outcome: ScenarioOutcome): string {
+  const lines = [`${outcome.scenario.name}: ${JSON.stringify(outcome.scenario.flags)}`];
+  if (ran(outcome)) {
+    const { restarts, proxy, fleetEventLoopDelayMs: delay } = outcome;
+    const json = JSON.stringify;
+    lines.push(
+      `  restarts: ${restarts.map((restart) => `${restart.instance} stopped in ${ms(restart.stopMs)} ms${restart.killed ? ' (killed)' : ''}, healthy in ${ms(restart.healthyMs)} ms`).join('; ')}`,
+      `  proxy: statuses ${json(proxy.statuses)}, upstream errors ${json(proxy.upstreamErrors)}; listen overflows ${outcome.listenOverflows}`,
+      `  streams per instance at the end ${json(outcome.streamsAtEnd)}; peak open files ${json(outcome.peakOpenFiles)}`,
+      `  client event-loop delay p99 ${ms(delay.p99)} ms, max ${ms(delay.max)} ms; publisher behind schedule by ${ms(outcome.publisherBehindScheduleMs)} ms at most`,
+    );
+  }
+  for (const failure of outcome.failures) lines.push(`  FAILED: ${failure}`);
+  return lines.join('\n');
 }

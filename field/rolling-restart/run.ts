@@ -32,7 +32,14 @@ import { DEFAULT_SERVER_PARAMETERS, Nginx, nginxVersion, type NginxLogs } from '
 import { openFileLimit } from './open-files.js';
 import { ROOT } from './processes.js';
 import { proxyFigures } from './proxy-figures.js';
-import { failedConditions, formatTable, type ScenarioResult } from './report.js';
+import {
+  clientFailed,
+  failedConditions,
+  formatDetails,
+  formatTable,
+  scenarioError,
+  type ScenarioOutcome,
+} from './report.js';
 import { runScenario, type Scenario, type ScenarioRun, type Setting } from './scenario.js';
 import { STREAM_FLAG_OPTIONS, type StreamFlags } from './stream-flags.js';
 
@@ -126,38 +133,41 @@ const setting: Setting = {
   proxyPids: () => nginx.workerPids(),
 };
 
-const runs: Array<{ scenario: Scenario; run: ScenarioRun }> = [];
+const outcomes: Array<{ scenario: Scenario; run?: ScenarioRun; error?: unknown }> = [];
 let logs: NginxLogs;
 try {
   for (const scenario of scenarios) {
     console.log(`${scenario.name}: ${JSON.stringify(scenario.flags)}`);
-    runs.push({ scenario, run: await runScenario(scenario, setting) });
+    // A scenario that cannot run (its instances refuse their options) is reported; the others still run.
+    try {
+      outcomes.push({ scenario, run: await runScenario(scenario, setting) });
+    } catch (error) {
+      console.log(`  could not run: ${(error as Error).message}`);
+      outcomes.push({ scenario, error });
+    }
   }
 } finally {
   logs = await nginx.stop();
   await redis.stop();
 }
 
-// Per-client figures stay out of the results: the summary has their spread.
-const results: ScenarioResult[] = runs.map(({ scenario, run: { clients, ...run } }) => {
+// Of the per-client figures, those of the clients that failed; the summary has the spread.
+const results: ScenarioOutcome[] = outcomes.map(({ scenario, run, error }) => {
+  if (!run) return scenarioError(scenario, error);
+  const { clients, ...figures } = run;
   const summary = summarizeFleet(clients);
   return {
     scenario,
-    ...run,
+    ...figures,
     summary,
+    failedClients: clients.filter(clientFailed),
     proxy: proxyFigures(logs, run.channel),
     failures: failedConditions(scenario, summary, run.restarts, run.seriesLeftAfterLastStopMs),
   };
 });
 
 console.log(`\n${formatTable(results)}\n`);
-for (const result of results) {
-  const { restarts, peakOpenFiles, fleetEventLoopDelayMs, proxy } = result;
-  console.log(
-    `${result.scenario.name}: restarts ${restarts.map((r) => `${r.instance} stop ${Math.round(r.stopMs)} ms, healthy ${Math.round(r.healthyMs)} ms`).join('; ')}; proxy statuses ${JSON.stringify(proxy.statuses)}, upstream errors ${JSON.stringify(proxy.upstreamErrors)}; peak open files ${JSON.stringify(peakOpenFiles)}; client event-loop delay p99 ${fleetEventLoopDelayMs.p99.toFixed(1)} ms, max ${fleetEventLoopDelayMs.max.toFixed(1)} ms`,
-  );
-  for (const failure of result.failures) console.log(`  FAILED: ${failure}`);
-}
+for (const result of results) console.log(formatDetails(result));
 
 const folder = join(ROOT, args.results);
 mkdirSync(folder, { recursive: true });

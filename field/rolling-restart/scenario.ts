@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientFigures } from './client-record.js';
 import { InstanceProcess } from './instance-process.js';
+import { listenOverflows } from './listen-overflows.js';
 import { OpenFilesSampler } from './open-files.js';
 import { nextMessage, startScript, stopProcess } from './processes.js';
 import type { FleetMessage, PublisherMessage } from './protocol.js';
@@ -62,6 +63,10 @@ export interface ScenarioRun {
   fleetEventLoopDelayMs: { p99: number; max: number };
   /** Peak open files of one process, per role. */
   peakOpenFiles: Record<string, number>;
+  /** Streams each instance served when the last event was published. */
+  streamsAtEnd: Record<string, number>;
+  /** Connections the kernel dropped, during the series, because an accept queue was full. */
+  listenOverflows: number;
 }
 
 const STARTUP_TIMEOUT_MS = 60_000;
@@ -123,6 +128,7 @@ export async function runScenario(scenario: Scenario, setting: Setting): Promise
     );
 
     console.log(`  ${setting.clients} clients subscribed; publishing ${setting.events} events`);
+    const overflowsBefore = listenOverflows();
     publisher.send({ type: 'start' });
     const seriesMs = (setting.events / setting.rate) * 1000;
     const seriesEnd = performance.now() + seriesMs;
@@ -147,6 +153,11 @@ export async function runScenario(scenario: Scenario, setting: Setting): Promise
     }
     const { behindScheduleMs } = await published;
 
+    const streamsAtEnd = Object.fromEntries(
+      await Promise.all(
+        instances.map(async (instance) => [instance.name, await instance.streams()] as const),
+      ),
+    );
     console.log(`  published; waiting for the clients to get the last event`);
     for (const fleet of fleets) fleet.send({ type: 'finish', settleMs: setting.settleMs });
     const reports = await Promise.all(
@@ -161,6 +172,8 @@ export async function runScenario(scenario: Scenario, setting: Setting): Promise
     );
     return {
       channel,
+      streamsAtEnd,
+      listenOverflows: listenOverflows() - overflowsBefore,
       clients: reports.flatMap((report) => report.clients),
       restarts,
       seriesLeftAfterLastStopMs,

@@ -9,6 +9,7 @@ export function reportSlowClose(server: Server, intervalMs: number): void {
     arrivals.set(response, { url: request.url ?? '', at: performance.now() });
     response.once('close', () => arrivals.delete(response));
   });
+  const { port } = server.address() as { port: number };
   process.once('SIGTERM', () => {
     const signalled = performance.now();
     setInterval(() => {
@@ -16,7 +17,7 @@ export function reportSlowClose(server: Server, intervalMs: number): void {
         ({ url, at }) => `${url} (${Math.round(at - signalled)} ms after SIGTERM)`,
       );
       process.stderr.write(
-        `instance :${(server.address() as { port: number } | null)?.port} still closing after ${Math.round(performance.now() - signalled)} ms, requests open: ${open.join(', ') || 'none'}\n`,
+        `instance :${port} still closing after ${Math.round(performance.now() - signalled)} ms, requests open: ${open.join(', ') || 'none'}\n`,
       );
     }, intervalMs).unref();
   });
