@@ -15,6 +15,8 @@ export interface FleetSummary {
   duplicated: number;
   outOfOrder: number;
   longestGapMs: Spread;
+  /** The same over the clients that did not give up (theirs runs to the end). */
+  longestGapMsOfThoseThatStayed: Spread;
   reconnects: Spread & { total: number };
   /** Error events with a status of 500 or more: the proxy's 502/504. */
   serverErrors: number;
@@ -53,6 +55,9 @@ export function summarizeFleet(clients: ClientFigures[]): FleetSummary {
     duplicated: sum(clients, (client) => client.duplicated),
     outOfOrder: sum(clients, (client) => client.outOfOrder),
     longestGapMs: spread(clients.map((client) => client.longestGapMs)),
+    longestGapMsOfThoseThatStayed: spread(
+      clients.filter((client) => !client.closedForGood).map((client) => client.longestGapMs),
+    ),
     reconnects: {
       total: sum(clients, (client) => client.reconnects),
       ...spread(clients.map((client) => client.reconnects)),

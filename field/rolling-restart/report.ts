@@ -131,9 +131,11 @@ export function formatTable(outcomes: ScenarioOutcome[]): string {
 export function formatDetails(outcome: ScenarioOutcome): string {
   const lines = [`${outcome.scenario.name}: ${JSON.stringify(outcome.scenario.flags)}`];
   if (ran(outcome)) {
-    const { restarts, proxy, fleetEventLoopDelayMs: delay } = outcome;
+    const { restarts, proxy, fleetEventLoopDelayMs: delay, summary } = outcome;
+    const stayed = summary.longestGapMsOfThoseThatStayed;
     const json = JSON.stringify;
     lines.push(
+      `  longest gap of the ${summary.clients - summary.closedForGood} clients that did not give up: p50 ${ms(stayed.p50)}, p99 ${ms(stayed.p99)}, max ${ms(stayed.max)} ms; reconnects per client p50 ${summary.reconnects.p50}, max ${summary.reconnects.max}`,
       `  restarts: ${restarts.map((restart) => `${restart.instance} stopped in ${ms(restart.stopMs)} ms${restart.killed ? ' (killed)' : ''}, healthy in ${ms(restart.healthyMs)} ms`).join('; ')}`,
       `  proxy: statuses ${json(proxy.statuses)}, upstream errors ${json(proxy.upstreamErrors)}; listen overflows ${outcome.listenOverflows}`,
       `  streams per instance at the end ${json(outcome.streamsAtEnd)}; peak open files ${json(outcome.peakOpenFiles)}`,

@@ -47,7 +47,7 @@ const { values: args } = parseArgs({
   options: {
     clients: { type: 'string', default: '1000' },
     events: { type: 'string', default: '1500' },
-    rate: { type: 'string', default: '50' },
+    rate: { type: 'string', default: '40' },
     fleets: { type: 'string', default: '2' },
     adapter: { type: 'string', default: 'express' },
     scenarios: {
@@ -56,7 +56,7 @@ const { values: args } = parseArgs({
     },
     'baseline-retry': { type: 'string', default: '1000' },
     'max-gap': { type: 'string', default: '500' },
-    pause: { type: 'string', default: '3000' },
+    pause: { type: 'string', default: '2000' },
     grace: { type: 'string', default: '15000' },
     settle: { type: 'string', default: '10000' },
     results: { type: 'string', default: 'field/results' },

@@ -37,6 +37,7 @@ describe('rolling-restart fleet summary', () => {
       duplicated: 1,
       outOfOrder: 0,
       longestGapMs: { p50: 1500, p99: 3000, max: 3000 },
+      longestGapMsOfThoseThatStayed: { p50: 100, p99: 1500, max: 1500 },
       reconnects: { total: 1, p50: 0, p99: 1, max: 1 },
       serverErrors: 1,
       clientsWithServerErrors: 1,
