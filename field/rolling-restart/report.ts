@@ -143,5 +143,10 @@ export function formatDetails(outcome: ScenarioOutcome): string {
     );
   }
   for (const failure of outcome.failures) lines.push(`  FAILED: ${failure}`);
+  const { maxGapMs } = outcome.scenario;
+  if (ran(outcome) && maxGapMs !== undefined && outcome.fleetEventLoopDelayMs.max > maxGapMs / 2)
+    lines.push(
+      `  warning: the clients' own event loop stalled for up to ${ms(outcome.fleetEventLoopDelayMs.max)} ms (a busy machine), and every gap measured includes it`,
+    );
   return lines.join('\n');
 }
