@@ -1,7 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { ClientRecord } from '../../field/rolling-restart/client-record.js';
 import { summarizeFleet, type FleetSummary } from '../../field/rolling-restart/fleet-summary.js';
-import { failedConditions } from '../../field/rolling-restart/report.js';
+import {
+  failedConditions,
+  formatDetails,
+  formatTable,
+  scenarioError,
+} from '../../field/rolling-restart/report.js';
 import type { Restart, Scenario } from '../../field/rolling-restart/scenario.js';
 
 const baseline: Scenario = { name: 'sigterm', signal: 'SIGTERM', flags: {} };
@@ -68,5 +73,41 @@ describe('rolling-restart pass conditions', () => {
     expect(
       failedConditions(baseline, summaryOf([0, 1, 2, 3]), restarts, ENOUGH_SERIES_LEFT),
     ).toEqual(['instance B did not exit after SIGTERM within the grace period, and was killed']);
+  });
+
+  it('a scenario that could not run: a row of dashes that does not pass, and why', () => {
+    const error = scenarioError(
+      tuned,
+      new Error('instance A (waiting for its first line): exited (1) first'),
+    );
+    const [header, , row] = formatTable([error]).split('\n');
+    expect(header.split(/\s+/)).toEqual([
+      'scenario',
+      'lost',
+      'dup',
+      'order',
+      'gap',
+      'p50',
+      'gap',
+      'p99',
+      'gap',
+      'max',
+      '5xx',
+      'gave',
+      'up',
+      'reconnects',
+      'passed',
+      'on',
+      'stop',
+      'ms',
+      'pass',
+    ]);
+    expect(row.split(/\s+/)).toEqual(['sigterm-drain-jitter', ...Array(11).fill('-'), 'NO']);
+    expect(formatDetails(error)).toBe(
+      [
+        'sigterm-drain-jitter: {}',
+        '  FAILED: could not run: instance A (waiting for its first line): exited (1) first',
+      ].join('\n'),
+    );
   });
 });
