@@ -3,6 +3,7 @@ import { EVENT_STREAM_MODULE_OPTIONS } from './event-stream.constants.js';
 import { EventHub } from './hub/event-hub.js';
 import type { EventStreamModuleAsyncOptions } from './interfaces/event-stream-module-async-options.interface.js';
 import type { EventStreamModuleOptions } from './interfaces/event-stream-options.interface.js';
+import { assertEventHubOptions } from './hub/store-options.js';
 import { assertStreamOptions } from './stream/stream-settings.js';
 
 /**
@@ -42,5 +43,6 @@ export class EventStreamModule {
 
 function checked(options: EventStreamModuleOptions): EventStreamModuleOptions {
   assertStreamOptions('EventStreamModule', options);
+  assertEventHubOptions('EventStreamModule', options.hub);
   return options;
 }

@@ -1,18 +1,23 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { EventStream, EventStreamSignal, ServerSentEvent } from 'nestjs-event-stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PromptDto, TokenDto } from './chat.dto.js';
+import { PromptDto, TokenDto, UsageDto } from './chat.dto.js';
 
 @Controller('chat')
 export class ChatController {
-  /** Streams a reply token by token, then `data: [DONE]`, as AI APIs do. */
+  /** Streams a reply token by token, then its usage and `data: [DONE]`, as AI APIs do. */
   @Post()
-  @EventStream({ events: { token: TokenDto }, description: 'The reply, token by token.' })
+  @EventStream({
+    events: { token: TokenDto, usage: UsageDto },
+    description: 'The reply, token by token.',
+  })
   async *chat(@Body() { prompt }: PromptDto, @EventStreamSignal() signal: AbortSignal) {
-    for (const word of `You said: ${prompt}`.split(' ')) {
+    const words = `You said: ${prompt}`.split(' ');
+    for (const word of words) {
       yield new ServerSentEvent<TokenDto>({ event: 'token', data: { text: `${word} ` } });
       await sleep(50, undefined, { signal });
     }
+    yield new ServerSentEvent<UsageDto>({ event: 'usage', data: { tokens: words.length } });
     yield new ServerSentEvent({ rawData: '[DONE]' });
   }
 }

@@ -12,3 +12,7 @@ export class PromptDto {
 export class TokenDto {
   @ApiProperty() text!: string;
 }
+
+export class UsageDto {
+  @ApiProperty({ description: 'Tokens in the reply.' }) tokens!: number;
+}

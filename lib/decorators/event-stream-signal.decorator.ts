@@ -1,4 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { platformOf } from '../platform/index.js';
 import { streamAbortController } from '../stream/stream-signal.js';
 
 /**
@@ -7,7 +8,8 @@ import { streamAbortController } from '../stream/stream-signal.js';
  */
 export const EventStreamSignal: () => ParameterDecorator = createParamDecorator(
   (_data: unknown, context: ExecutionContext): AbortSignal => {
-    const request = context.switchToHttp().getRequest<{ raw?: object }>();
-    return streamAbortController(request.raw ?? request).signal;
+    const http = context.switchToHttp();
+    const request = platformOf(http.getResponse<object>()).rawRequest(http.getRequest<object>());
+    return streamAbortController(request).signal;
   },
 );

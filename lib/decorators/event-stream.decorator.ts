@@ -32,10 +32,10 @@ export function EventStream(optionsOrType: EventStreamOptions | Type = {}): Meth
       Reflect.defineMetadata(key, Reflect.getOwnMetadata(key, original), handler);
     }
     (descriptor as TypedPropertyDescriptor<unknown>).value = handler;
-    // A response parameter tells Nest the route answers by itself, as with @Res(): Nest
-    // neither replies (which would clash with the stream) nor lets interceptors'
-    // results through. It sits past the method's own parameters and is cut off above.
-    Res()(target, propertyKey, responseIndex);
+    // A response parameter that sits past the method's own parameters (and is cut off
+    // above), `passthrough` so that Nest still answers what is not a stream (JSON, through
+    // its interceptors); a stream takes the response over, and Nest's reply then does nothing.
+    Res({ passthrough: true })(target, propertyKey, responseIndex);
     SetMetadata(EVENT_STREAM_METADATA, options)(target, propertyKey, descriptor);
     UseInterceptors(EventStreamInterceptor)(target, propertyKey, descriptor);
     documentEventStream(options, handler);

@@ -9,6 +9,12 @@ interface PendingNext {
 
 const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
 
+/** What `receive` is given for the channel's completion: the iteration ends there. */
+export const COMPLETION = Symbol('channel completed');
+
+/** A live entry of the channel: an event, or its completion. */
+export type LiveEntry = ServerSentEvent | typeof COMPLETION;
+
 /**
  * One subscriber's queue, as an AsyncIterator written by hand: `return()` (a client
  * disconnect) releases it at once, where an async generator parked on an `await` would
@@ -16,7 +22,9 @@ const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
  * events behind is ended, to reconnect and be replayed, rather than grow memory.
  *
  * Live events that arrive while the history is read are held, then those the replay
- * already gave are dropped: nothing falls between the two, nothing comes twice.
+ * already gave are dropped: nothing falls between the two, nothing comes twice. The
+ * channel's completion is one more entry in that order: what came before it is
+ * delivered, then the iteration ends.
  */
 export class ChannelSubscription
   implements AsyncIterableIterator<ServerSentEvent>, PushSource<ServerSentEvent>
@@ -27,7 +35,7 @@ export class ChannelSubscription
   private wake: (() => void) | undefined;
   private failure: { error: unknown } | undefined;
   private ended = false;
-  private held: Array<[string, ServerSentEvent]> | undefined = [];
+  private held: Array<[string, LiveEntry]> | undefined = [];
   private replayedUpTo: string | undefined;
 
   constructor(
@@ -39,15 +47,16 @@ export class ChannelSubscription
     return this.ended;
   }
 
-  /** A live event of the channel. */
-  receive(id: string, event: ServerSentEvent): void {
-    if (this.held) return void this.held.push([id, event]);
+  /** A live entry of the channel. */
+  receive(id: string, entry: LiveEntry): void {
+    if (this.held) return void this.held.push([id, entry]);
     if (this.replayedUpTo !== undefined) {
       if (compareEventIds(id, this.replayedUpTo) <= 0) return;
       // Events come in order: once past the replay, every later one is too.
       this.replayedUpTo = undefined;
     }
-    this.push(event);
+    if (entry === COMPLETION) this.end();
+    else this.push(entry);
   }
 
   /** The replay is queued: live events from after `replayedUpTo` follow. */
@@ -55,7 +64,7 @@ export class ChannelSubscription
     const held = this.held ?? [];
     this.held = undefined;
     this.replayedUpTo = replayedUpTo;
-    for (const [id, event] of held) this.receive(id, event);
+    for (const [id, entry] of held) this.receive(id, entry);
   }
 
   push(event: ServerSentEvent): void {

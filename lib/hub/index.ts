@@ -1,4 +1,5 @@
-export { EventHub, type SubscribeOptions } from './event-hub.js';
+export { EventHub, type HistoryLost, type SubscribeOptions } from './event-hub.js';
+export { ChannelCompletedError } from './channel-completed.error.js';
 export type {
   EventStore,
   StoredEvent,

@@ -1,5 +1,6 @@
-import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
+import { loadRedisClient } from './load-ioredis.js';
+import { ChannelCompletedError } from './channel-completed.error.js';
 import { compareEventIds, parseEventId } from './event-id.js';
 import type {
   EventHistory,
@@ -7,6 +8,16 @@ import type {
   StoredEvent,
   Unsubscribe,
 } from './event-store.interface.js';
+import {
+  APPEND_SCRIPT,
+  APPEND_SCRIPT_SHA,
+  COMPLETED_FIELD,
+  COMPLETED_REPLY,
+  toEntryFields,
+  toStoredEvent,
+} from './redis-stream-entry.js';
+import { readStreamInfo } from './redis-stream-info.js';
+import { assertExpireAfter, assertHistorySize } from './store-options.js';
 
 export interface RedisEventStoreOptions {
   /** Connection URL (`redis://host:port/db`), when no `client` is given. */
@@ -17,6 +28,12 @@ export interface RedisEventStoreOptions {
   historySize?: number;
   /** Prefix of the stream keys. Default `sse:`. */
   keyPrefix?: string;
+  /**
+   * Ms after a channel's last event (or its completion) that Redis forgets it: history,
+   * completion and all (`PEXPIRE` on its stream key, renewed by each append). Default:
+   * channels are kept until deleted.
+   */
+  expireAfter?: number;
 }
 
 interface TailedStream {
@@ -24,10 +41,6 @@ interface TailedStream {
   lastId: string;
   listeners: Set<(event: StoredEvent) => void>;
 }
-
-// ioredis is an optional peer: loaded when a RedisEventStore is made, so that apps
-// without it can import the package.
-const load = createRequire(import.meta.url);
 
 /**
  * Channels on Redis Streams, shared by every instance of an app: XADD with an
@@ -40,6 +53,7 @@ export class RedisEventStore implements EventStore {
   private readonly ownsCommands: boolean;
   private readonly historySize: number;
   private readonly keyPrefix: string;
+  private readonly expireAfter: number | undefined;
   private readonly streams = new Map<string, TailedStream>();
   /** The reader's client id while the loop may be blocked on it (for CLIENT UNBLOCK). */
   private readerId: number | undefined;
@@ -47,65 +61,65 @@ export class RedisEventStore implements EventStore {
   private closed = false;
 
   constructor(options: RedisEventStoreOptions = {}) {
-    const { url, client, historySize = 1000, keyPrefix = 'sse:' } = options;
-    if (!Number.isSafeInteger(historySize) || historySize < 1) {
-      throw new RangeError(
-        `RedisEventStore: "historySize" must be a positive integer, got ${historySize}`,
-      );
-    }
-    let RedisClient: new (url?: string) => Redis;
-    try {
-      RedisClient = (load('ioredis') as { Redis: new (url?: string) => Redis }).Redis;
-    } catch (error) {
-      throw new Error('RedisEventStore needs the "ioredis" package: npm install ioredis', {
-        cause: error,
-      });
-    }
-    this.commands = client ?? (url === undefined ? new RedisClient() : new RedisClient(url));
+    const { url, client, historySize = 1000, keyPrefix = 'sse:', expireAfter } = options;
+    assertHistorySize('RedisEventStore', historySize);
+    assertExpireAfter('RedisEventStore', expireAfter);
+    const RedisClient = client ? undefined : loadRedisClient();
+    this.commands = client ?? (url === undefined ? new RedisClient!() : new RedisClient!(url));
     this.ownsCommands = !client;
     this.reader = this.commands.duplicate();
     // After a reconnect the reader has a new client id.
     this.reader.on('close', () => (this.readerId = undefined));
     this.historySize = historySize;
     this.keyPrefix = keyPrefix;
+    this.expireAfter = expireAfter;
   }
 
-  async append(channel: string, event: Omit<StoredEvent, 'id'>): Promise<string> {
-    const fields: string[] = [];
-    if (event.event !== undefined) fields.push('event', event.event);
-    if (event.comment !== undefined) fields.push('comment', event.comment);
-    if (event.rawData !== undefined) fields.push('raw', event.rawData);
-    else fields.push('data', JSON.stringify(event.data ?? null));
-    const id = await this.commands.xadd(
-      this.key(channel),
-      'MAXLEN',
-      '~',
-      this.historySize,
-      '*',
-      ...fields,
-    );
-    return id!;
+  async append(channel: string, event: Omit<StoredEvent, 'id' | 'completed'>): Promise<string> {
+    return this.appendEntry(channel, false, toEntryFields(event));
+  }
+
+  complete(channel: string): Promise<string> {
+    return this.appendEntry(channel, true, [COMPLETED_FIELD, '1']);
   }
 
   async readAfter(channel: string, afterId: string): Promise<EventHistory> {
     const key = this.key(channel);
     if (!parseEventId(afterId)) return { events: await this.range(key, '-'), lost: true };
     const [info, entries] = await Promise.all([
-      this.streamInfo(key),
+      readStreamInfo(this.commands, key),
       this.range(key, `(${afterId}`),
     ]);
     // Unknown: newer than anything the stream made, or a stream that does not exist.
     if (!info || compareEventIds(afterId, info.lastGenerated) > 0)
       return { events: await this.range(key, '-'), lost: true };
     // Trimming keeps no record of the ids it removed: an id older than the first entry
-    // kept, once anything was trimmed, may have missed some (it is reported lost even
-    // when it was the very last one trimmed). XDEL records the largest it removed.
-    const trimmed =
-      info.added > info.length &&
-      info.firstEntry !== undefined &&
-      compareEventIds(afterId, info.firstEntry) < 0;
+    // kept may have missed some (it is reported lost even when it was the very last one
+    // trimmed); so may one from before the key expired and was made anew, which the
+    // stream knows nothing of. XDEL records the largest it removed.
+    const beforeFirst =
+      info.firstEntry !== undefined && compareEventIds(afterId, info.firstEntry) < 0;
     const deleted = compareEventIds(afterId, info.maxDeleted) < 0;
-    return { events: entries, lost: trimmed || deleted };
+    // The completion ends every read, even one after its own id.
+    if (info.lastEntry?.completed && !entries.at(-1)?.completed) entries.push(info.lastEntry);
+    return { events: entries, lost: beforeFirst || deleted };
+  }
+
+  async readLast(channel: string, count: number): Promise<EventHistory> {
+    const key = this.key(channel);
+    // One more than asked for: the completion, if any, comes on top of the events.
+    const entries =
+      count === Infinity
+        ? await this.range(key, '-')
+        : (await this.commands.xrevrange(key, '+', '-', 'COUNT', count + 1))
+            .reverse()
+            .map(toStoredEvent);
+    const completed = entries.at(-1)?.completed === true;
+    if (!completed && entries.length > count) entries.shift();
+    if (entries.length - Number(completed) >= count) return { events: entries, lost: false };
+    // Fewer than asked for: lost if the stream ever had more.
+    const info = await readStreamInfo(this.commands, key);
+    return { events: entries, lost: info !== undefined && info.added > info.length };
   }
 
   async tail(channel: string, listener: (event: StoredEvent) => void): Promise<Unsubscribe> {
@@ -142,34 +156,32 @@ export class RedisEventStore implements EventStore {
     return `${this.keyPrefix}${channel}`;
   }
 
-  private async range(key: string, start: string): Promise<StoredEvent[]> {
-    return (await this.commands.xrange(key, start, '+')).map(toStoredEvent);
+  private async appendEntry(channel: string, complete: boolean, fields: string[]): Promise<string> {
+    const args = [
+      this.key(channel),
+      this.historySize,
+      this.expireAfter ?? '',
+      complete ? '1' : '0',
+      ...fields,
+    ];
+    try {
+      // The script by its hash; sent whole once Redis says it does not have it.
+      const id = await this.commands
+        .evalsha(APPEND_SCRIPT_SHA, 1, ...args)
+        .catch((error: Error) => {
+          if (!error.message.startsWith('NOSCRIPT')) throw error;
+          return this.commands.eval(APPEND_SCRIPT, 1, ...args);
+        });
+      return String(id);
+    } catch (error) {
+      if ((error as Error).message?.includes(COMPLETED_REPLY))
+        throw new ChannelCompletedError(channel);
+      throw error;
+    }
   }
 
-  private async streamInfo(key: string): Promise<
-    | {
-        lastGenerated: string;
-        maxDeleted: string;
-        firstEntry?: string;
-        added: number;
-        length: number;
-      }
-    | undefined
-  > {
-    const reply = (await this.commands.call('XINFO', 'STREAM', key).catch((error: Error) => {
-      if (/no such key/i.test(error.message)) return undefined;
-      throw error;
-    })) as unknown[] | undefined;
-    if (!reply) return undefined;
-    const field = (name: string) => reply[reply.indexOf(name) + 1];
-    const firstEntry = field('first-entry') as [string, string[]] | null;
-    return {
-      lastGenerated: String(field('last-generated-id')),
-      maxDeleted: String(field('max-deleted-entry-id')),
-      firstEntry: firstEntry?.[0],
-      added: Number(field('entries-added')),
-      length: Number(field('length')),
-    };
+  private async range(key: string, start: string): Promise<StoredEvent[]> {
+    return (await this.commands.xrange(key, start, '+')).map(toStoredEvent);
   }
 
   // The blocking XREAD names its streams when it starts; a stream tailed since is read
@@ -231,26 +243,4 @@ export class RedisEventStore implements EventStore {
       this.reader.on('end', done);
     });
   }
-}
-
-function toStoredEvent([id, fields]: [string, string[]]): StoredEvent {
-  const event: StoredEvent = { id };
-  for (let i = 0; i < fields.length; i += 2) {
-    const value = fields[i + 1];
-    switch (fields[i]) {
-      case 'event':
-        event.event = value;
-        break;
-      case 'comment':
-        event.comment = value;
-        break;
-      case 'raw':
-        event.rawData = value;
-        break;
-      case 'data':
-        event.data = JSON.parse(value);
-        break;
-    }
-  }
-  return event;
 }

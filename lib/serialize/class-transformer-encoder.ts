@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { plainToInstance, type ClassTransformOptions } from 'class-transformer';
-import { toJson, type DataEncoder } from '../sse/event-encoder.js';
+import { checkedJson, type DataEncoder } from '../sse/event-encoder.js';
 import { compileInstanceToPlain } from './instance-to-plain-plan.js';
 
 export interface ClassTransformerEncoderOptions {
@@ -24,11 +24,12 @@ export function createClassTransformerEncoder({
   const plainTreesAsTheyAre = !serialize || Object.keys(serialize).length === 0;
   const instanceToPlain = compileInstanceToPlain(serialize);
   return (value, event) => {
-    if (value === null || typeof value !== 'object') return toJson(value, JSON.stringify(value));
+    if (value === null || typeof value !== 'object')
+      return checkedJson(value, JSON.stringify(value));
     const dto = (event !== undefined && events?.[event]) || type;
     if (!dto && plainTreesAsTheyAre && isPlainTree(value, 0)) return JSON.stringify(value);
     const instance = dto && isPlain(value) ? plainToInstance(dto, value, serialize) : value;
-    return toJson(value, JSON.stringify(instanceToPlain(instance)));
+    return checkedJson(value, JSON.stringify(instanceToPlain(instance)));
   };
 }
 

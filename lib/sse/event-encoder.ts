@@ -1,6 +1,7 @@
 import { jsonDataFrame, KEEPALIVE_COMMENT, serializeSseFields } from './format-sse-event.js';
 import { ServerSentEvent } from './server-sent-event.js';
-import { assertSingleLine, describe } from './sse-fields.js';
+import { assertSingleLine } from './sse-fields.js';
+import { describeValue } from './validation.js';
 
 /**
  * Turns a value into the JSON text of a `data:` field. `event` is the event's name
@@ -18,12 +19,16 @@ export interface EventEncoderOptions {
 /** Turns one yielded value into one complete frame. */
 export type EventEncoder = (value: unknown) => string;
 
-export const encodeJson: DataEncoder = (value) => toJson(value, JSON.stringify(value));
+export const encodeJson: DataEncoder = (value) => checkedJson(value, JSON.stringify(value));
 
-/** `JSON.stringify` returns undefined for functions, symbols and `undefined`: refuse them. */
-export function toJson(value: unknown, json: string | undefined): string {
-  if (json === undefined)
-    throw new TypeError(`Cannot encode ${describe(value)} as JSON event data`);
+/**
+ * `json`, the `JSON.stringify` of `value`, when there is one: it returns undefined for
+ * functions, symbols and `undefined`, which have no JSON to send.
+ */
+export function checkedJson(value: unknown, json: string | undefined): string {
+  if (json === undefined) {
+    throw new TypeError(`Cannot encode ${describeValue(value)} as JSON event data`);
+  }
   return json;
 }
 
@@ -35,25 +40,18 @@ export function createEventEncoder(options: EventEncoderOptions = {}): EventEnco
   const { encodeData = encodeJson, event: defaultEvent } = options;
   if (defaultEvent !== undefined) assertSingleLine('EventStream', 'event', defaultEvent);
   const eventLine = defaultEvent === undefined ? '' : `event: ${defaultEvent}\n`;
-
-  // A ServerSentEvent is not changed once made, and a hub hands the same one to every
-  // subscriber of a channel in turn: the frame of the last one is kept for the next.
-  let lastEvent: ServerSentEvent | undefined;
-  let lastFrame = '';
   return (value) => {
     if (value === null || value === undefined) return KEEPALIVE_COMMENT;
-    if (!(value instanceof ServerSentEvent))
+    if (!(value instanceof ServerSentEvent)) {
       return eventLine + jsonDataFrame(encodeData(value, defaultEvent));
-    if (value === lastEvent) return lastFrame;
+    }
     const event = value.event ?? defaultEvent;
-    lastFrame = serializeSseFields({
+    return serializeSseFields({
       comment: value.comment,
       event,
       id: value.id,
       retry: value.retry,
       data: value.data !== undefined ? encodeData(value.data, event) : value.rawData,
     });
-    lastEvent = value;
-    return lastFrame;
   };
 }

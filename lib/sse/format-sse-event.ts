@@ -28,6 +28,11 @@ export function serializeSseFields(fields: SseFields): string {
   return `${frame}\n`;
 }
 
+/** The frame that sets the client's reconnection delay, first in a stream's body. */
+export function retryFrame(milliseconds: number): string {
+  return `retry: ${milliseconds}\n\n`;
+}
+
 /** One `data:` frame for JSON text, which never holds a raw line break: the hot path. */
 export function jsonDataFrame(json: string): string {
   return `data: ${json}\n\n`;

@@ -1,4 +1,5 @@
-import { assertRetry, assertSingleLine, assertText, describe } from './sse-fields.js';
+import { assertRetry, assertSingleLine, assertText } from './sse-fields.js';
+import { describeValue, invalidValue } from './validation.js';
 
 export interface ServerSentEventInit<T = unknown> {
   /** JSON-encoded on the wire (a string becomes `"quoted"`). Exclusive with `rawData`. */
@@ -31,12 +32,12 @@ export class ServerSentEvent<T = unknown> {
 
   constructor(init: ServerSentEventInit<T>) {
     if (init === null || typeof init !== 'object') {
-      throw new TypeError(`${OWNER}: expected an object of fields, got ${describe(init)}`);
+      throw new TypeError(`${OWNER}: expected an object of fields, got ${describeValue(init)}`);
     }
     const { data, rawData, event, id, retry, comment } = init;
     if (data !== undefined && rawData !== undefined) {
       throw new TypeError(
-        `${OWNER}: "data" and "rawData" are exclusive, got both (rawData ${describe(rawData)})`,
+        `${OWNER}: "data" and "rawData" are exclusive, got both (rawData ${describeValue(rawData)})`,
       );
     }
     if (rawData !== undefined) assertText(OWNER, 'rawData', rawData);
@@ -54,8 +55,9 @@ export class ServerSentEvent<T = unknown> {
 
 function normaliseId(id: unknown): string {
   if (typeof id === 'number') {
-    if (!Number.isFinite(id))
-      throw new RangeError(`${OWNER}: "id" must be a finite number or a string, got ${id}`);
+    if (!Number.isFinite(id)) {
+      throw invalidValue(OWNER, 'id', 'must be a finite number or a string', id, RangeError);
+    }
     return String(id);
   }
   assertSingleLine(OWNER, 'id', id);

@@ -1,28 +1,7 @@
-import { KEEPALIVE_COMMENT } from '../sse/format-sse-event.js';
+import { KEEPALIVE_COMMENT, retryFrame } from '../sse/format-sse-event.js';
+import type { RawResponse } from '../platform/index.js';
 
-/** The part of Node's `ServerResponse` (HTTP/1) and `Http2ServerResponse` the writer uses. */
-export interface RawResponse {
-  statusCode: number;
-  readonly headersSent: boolean;
-  readonly writableEnded: boolean;
-  readonly writableLength?: number;
-  readonly destroyed?: boolean;
-  setHeader(name: string, value: string | string[]): unknown;
-  removeHeader(name: string): void;
-  flushHeaders(): void;
-  write(chunk: string): boolean;
-  end(): unknown;
-  destroy(error?: Error): unknown;
-  on(event: 'close' | 'drain', listener: () => void): unknown;
-  /**
-   * Added by compression middleware. `Cache-Control: no-transform` already keeps
-   * `compression` off the stream; one that compresses anyway holds output until flushed.
-   */
-  flush?: () => void;
-}
-
-export interface EventStreamWriterOptions {
-  status: number;
+export interface EventStreamWriterSettings {
   /**
    * Send `Connection: keep-alive` (for proxies): right on HTTP/1.1 unless the client
    * asked to close; HTTP/2 forbids the header.
@@ -30,17 +9,32 @@ export interface EventStreamWriterOptions {
   connectionKeepAlive: boolean;
   keepAlive: number | false;
   retry: number | undefined;
-  /** Runs just before the headers go out: a framework hands the raw response over. */
-  beforeCommit?: () => void;
+  stallTimeout: number | false;
+}
+
+/** What the writer tells the one that owns the response (an `EventStreamResponse`). */
+export interface EventStreamWriterOwner {
+  /** Just before the headers go out: the framework hands the raw response over. */
+  takeOver(): void;
+  /** Once, right after the headers went out (not if the response closes before). */
+  committed(): void;
+  /** Once, when the response is over: ended, cut, or the client left. */
+  closed(): void;
+  /** The client read nothing for `stallTimeout` ms: the connection is being cut. */
+  stalled(milliseconds: number): void;
 }
 
 // Frames wait in one string and leave in one write per batch: when the tick that made
 // them is over, or as soon as this many characters are waiting.
 const BATCH_CHARS = 64 * 1024;
 
+/** Idle time before the OS probes a stream's socket for a peer that is gone. */
+const TCP_KEEPALIVE_DELAY = 30_000;
+
 /**
- * Owns one response: commits the SSE headers, coalesces frames into few writes,
+ * Owns one response's bytes: commits the SSE headers, coalesces frames into few writes,
  * reports backpressure, sends keep-alive comments and notices the client leaving.
+ * States: open → committed → closed (or open → closed).
  */
 export class EventStreamWriter {
   private pending = '';
@@ -50,20 +44,20 @@ export class EventStreamWriter {
   private closed = false;
   private lastWriteAt = 0;
   private keepAliveTimer: NodeJS.Timeout | undefined;
+  private stallTimer: NodeJS.Timeout | undefined;
   private readyWaiters: Array<() => void> = [];
-  private readonly closeListeners: Array<(clientLeft: boolean) => void> = [];
-  private commitListener: (() => void) | undefined;
   /** Whether a compressor added `flush()` (looked up once: a miss on every write costs). */
   private flushesCompressor = false;
 
   constructor(
     private readonly res: RawResponse,
-    private readonly options: EventStreamWriterOptions,
+    private readonly settings: EventStreamWriterSettings,
+    private readonly owner: EventStreamWriterOwner,
   ) {
     res.on('drain', this.onDrain);
     res.on('close', this.onClose);
     // A client that left during a slow guard or interceptor has no 'close' left to emit.
-    if (res.destroyed) this.close(true);
+    if (res.destroyed) this.close();
   }
 
   get isCommitted(): boolean {
@@ -77,18 +71,6 @@ export class EventStreamWriter {
   /** What this response holds that the client has not taken yet, in (roughly) bytes. */
   get bufferedBytes(): number {
     return (this.res.writableLength ?? 0) + this.pending.length;
-  }
-
-  /** Runs once when the response is over; `clientLeft` tells a disconnect from an end. */
-  onceClosed(listener: (clientLeft: boolean) => void): void {
-    if (this.closed) listener(!this.res.writableEnded);
-    else this.closeListeners.push(listener);
-  }
-
-  /** Runs once, right after the headers went out (not if the response closes before). */
-  onceCommitted(listener: () => void): void {
-    if (this.committed) listener();
-    else this.commitListener = listener;
   }
 
   /**
@@ -118,30 +100,29 @@ export class EventStreamWriter {
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
-  /** Sends the status and headers now, with the `retry:` line if there is one. */
+  /** Sends the SSE headers now, with the `retry:` line if there is one. */
   commit(): void {
     if (this.committed || this.closed) return;
     this.committed = true;
-    const { res, options } = this;
-    options.beforeCommit?.();
-    res.statusCode = options.status;
+    const { res, settings } = this;
+    this.owner.takeOver();
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');
     res.setHeader('X-Accel-Buffering', 'no');
-    if (options.connectionKeepAlive) res.setHeader('Connection', 'keep-alive');
+    if (settings.connectionKeepAlive) res.setHeader('Connection', 'keep-alive');
     res.removeHeader('Content-Length');
+    // A peer that vanished (half-open connection) is found even while nothing is written.
+    res.socket?.setKeepAlive?.(true, TCP_KEEPALIVE_DELAY);
     this.flushesCompressor = typeof res.flush === 'function';
-    if (options.retry !== undefined) {
-      this.pending = `retry: ${options.retry}\n\n${this.pending}`;
+    if (settings.retry !== undefined) {
+      this.pending = retryFrame(settings.retry) + this.pending;
       this.flush();
     } else if (this.pending === '') {
       res.flushHeaders();
       if (this.flushesCompressor) res.flush!();
     }
-    if (options.keepAlive !== false) this.armKeepAlive(options.keepAlive);
-    const listener = this.commitListener;
-    this.commitListener = undefined;
-    listener?.();
+    if (settings.keepAlive !== false) this.armKeepAlive(settings.keepAlive);
+    this.owner.committed();
   }
 
   /** Writes what is queued and ends the response. */
@@ -150,14 +131,28 @@ export class EventStreamWriter {
     if (!this.committed) this.commit();
     this.flush();
     this.res.end();
-    this.close(false);
+    this.close();
+  }
+
+  /**
+   * Ends a response that has sent nothing with `204 No Content`: there is nothing to
+   * stream, and an `EventSource` stops reconnecting on a 204.
+   */
+  endWithoutContent(): void {
+    if (this.closed) return;
+    if (this.committed) return this.end();
+    this.committed = true;
+    this.owner.takeOver();
+    this.res.statusCode = 204;
+    this.res.end();
+    this.close();
   }
 
   /** Cuts the connection (e.g. a client that cannot keep up). */
   destroy(): void {
     if (this.closed) return;
     this.res.destroy();
-    this.close(true);
+    this.close();
   }
 
   private readonly flush = (): void => {
@@ -166,6 +161,10 @@ export class EventStreamWriter {
     const chunk = this.pending;
     this.pending = '';
     this.writable = this.res.write(chunk) && this.writable;
+    if (!this.writable && this.stallTimer === undefined && this.settings.stallTimeout !== false) {
+      this.stallTimer = setTimeout(this.onStall, this.settings.stallTimeout);
+      this.stallTimer.unref();
+    }
     if (this.flushesCompressor) this.res.flush!();
     this.lastWriteAt = Date.now();
   };
@@ -178,7 +177,7 @@ export class EventStreamWriter {
   // One timer per stream, re-armed for the rest of the silence, rather than one reset
   // per event: events can come by the hundred thousand a second.
   private readonly keepAliveTick = (): void => {
-    const interval = this.options.keepAlive as number;
+    const interval = this.settings.keepAlive as number;
     const silence = Date.now() - this.lastWriteAt;
     if (silence >= interval && this.pending === '') {
       this.pending = KEEPALIVE_COMMENT;
@@ -191,19 +190,28 @@ export class EventStreamWriter {
 
   private readonly onDrain = (): void => {
     this.writable = true;
+    clearTimeout(this.stallTimer);
+    this.stallTimer = undefined;
     this.releaseWaiters();
   };
 
-  private readonly onClose = (): void => this.close(!this.res.writableEnded);
+  private readonly onClose = (): void => this.close();
 
-  private close(clientLeft: boolean): void {
+  // Memory stays bounded while a client does not read, but its socket and its source
+  // would be held for good.
+  private readonly onStall = (): void => {
+    this.owner.stalled(this.settings.stallTimeout as number);
+    this.destroy();
+  };
+
+  private close(): void {
     if (this.closed) return;
     this.closed = true;
     this.pending = '';
-    this.commitListener = undefined;
     clearTimeout(this.keepAliveTimer);
+    clearTimeout(this.stallTimer);
     this.releaseWaiters();
-    for (const listener of this.closeListeners.splice(0)) listener(clientLeft);
+    this.owner.closed();
   }
 
   private releaseWaiters(): void {

@@ -1,15 +1,17 @@
-import { EVENT_STREAM_MEDIA_TYPE } from './event-stream-api-response.js';
+import { EVENT_STREAM_MEDIA_TYPE, ITEM_SCHEMA_EXTENSION } from './event-stream-api-response.js';
 
 interface MediaTypes {
-  content?: Record<string, { schema?: unknown; itemSchema?: unknown }>;
+  content?: Record<string, Record<string, unknown>>;
 }
 
 /**
- * For an OpenAPI 3.2 document, describes every `text/event-stream` response as 3.2's
- * sequential media types want: the envelope is the schema of each item (`itemSchema`),
- * not of the whole body. Other versions are returned unchanged (3.0 and 3.1 have no
- * `itemSchema`). Decorators cannot know the document's version; this runs on the
- * built document: `SwaggerModule.setup('docs', app, withEventStreamItemSchemas(doc))`.
+ * For an OpenAPI 3.2 document, gives every documented `text/event-stream` response the
+ * `itemSchema` 3.2 defines for sequential media types: the envelope of each event, with
+ * `data` as JSON (`contentSchema`), which 3.0 and 3.1 documents carry as `x-itemSchema`.
+ * The `schema` (each event's data) stays, for generators that read a 3.2 document as
+ * 3.1 (hey-api). Other versions are returned unchanged. Decorators cannot know the
+ * document's version; this runs on the built document:
+ * `SwaggerModule.setup('docs', app, withEventStreamItemSchemas(doc))`.
  */
 export function withEventStreamItemSchemas<T extends { openapi: string; paths?: object }>(
   document: T,
@@ -21,9 +23,9 @@ export function withEventStreamItemSchemas<T extends { openapi: string; paths?: 
     for (const operation of Object.values(path)) {
       for (const response of Object.values(operation?.responses ?? {})) {
         const media = response.content?.[EVENT_STREAM_MEDIA_TYPE];
-        if (media?.schema === undefined) continue;
-        media.itemSchema = media.schema;
-        delete media.schema;
+        if (media?.[ITEM_SCHEMA_EXTENSION] === undefined) continue;
+        media.itemSchema = media[ITEM_SCHEMA_EXTENSION];
+        delete media[ITEM_SCHEMA_EXTENSION];
       }
     }
   }

@@ -7,7 +7,7 @@ scratch="$root/test-output/nest11"
 
 rm -rf "$scratch"
 mkdir -p "$scratch"
-cp -r "$root/lib" "$root/test" "$root/package.json" "$root/package-lock.json" "$root/tsconfig.json" "$root/jest.config.ts" "$scratch/"
+cp -r "$root/lib" "$root/test" "$root/sample" "$root/package.json" "$root/package-lock.json" "$root/tsconfig.json" "$root/jest.config.ts" "$scratch/"
 cd "$scratch"
 node -e '
   const fs = require("node:fs");

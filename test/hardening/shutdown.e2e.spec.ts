@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Controller, Get } from '@nestjs/common';
-import { EventStream } from 'nestjs-event-stream';
+import { EventStream, EventStreamModule } from 'nestjs-event-stream';
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { resolve } from 'node:path';
@@ -62,6 +62,28 @@ describe.each(ADAPTERS)(`shutdown (%s, ${NEST})`, (adapter) => {
     const bodies = await Promise.all(ends);
     expect(closeMs).toBeLessThan(2000);
     expect(bodies.every((body) => body.startsWith('data: 0\n\n'))).toBe(true);
+  }, 30_000);
+
+  it('shutdownDrain spreads the ends over its window, then app.close() resolves', async () => {
+    const { app, url } = await startApp(
+      {
+        imports: [EventStreamModule.forRoot({ shutdownDrain: 400 })],
+        controllers: [EndlessController],
+      },
+      { adapter },
+    );
+    const ends = await openStreams(url, 10);
+    const endedAt: number[] = [];
+    for (const end of ends) void end.then(() => endedAt.push(performance.now()));
+    const started = performance.now();
+    await app.close();
+    const closedAt = performance.now();
+    const bodies = await Promise.all(ends);
+    expect(bodies.every((body) => body.startsWith('data: 0\n\n'))).toBe(true);
+    // Ten ends 40 ms apart: the last at least 360 ms after the first, none after close().
+    expect(Math.max(...endedAt) - Math.min(...endedAt)).toBeGreaterThanOrEqual(300);
+    expect(closedAt - started).toBeGreaterThanOrEqual(360);
+    expect(Math.min(...endedAt) - started).toBeLessThan(200);
   }, 30_000);
 
   it('enableShutdownHooks() + SIGTERM ends every stream and lets the process exit', async () => {

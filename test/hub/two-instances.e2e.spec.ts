@@ -28,6 +28,23 @@ class PricesController {
   }
 }
 
+/** A generation: replayed whole to a client without Last-Event-ID, until it is complete. */
+@Controller('answers')
+class AnswersController {
+  /** The Last-Event-ID of each request, by channel. */
+  static readonly requests = new Map<string, Array<string | undefined>>();
+
+  constructor(private readonly hub: EventHub) {}
+
+  @Get(':id')
+  @EventStream({ retry: 10 })
+  stream(@Param('id') id: string, @LastEventId() lastEventId?: string) {
+    const seen = AnswersController.requests.get(id) ?? [];
+    AnswersController.requests.set(id, [...seen, lastEventId]);
+    return this.hub.subscribe(`answers:${id}`, { lastEventId, rewind: 'all' });
+  }
+}
+
 const run = redisAvailable() ? describe.each(ADAPTERS) : describe.skip.each(ADAPTERS);
 
 run(`two instances sharing one Redis (%s, ${NEST})`, (adapter) => {
@@ -41,7 +58,7 @@ run(`two instances sharing one Redis (%s, ${NEST})`, (adapter) => {
           hub: { store: new RedisEventStore({ url: redis.url, keyPrefix: `${adapter}:` }) },
         }),
       ],
-      controllers: [PricesController],
+      controllers: [PricesController, AnswersController],
     })
     class InstanceModule {}
     return startApp({ imports: [InstanceModule] }, { adapter });
@@ -54,6 +71,28 @@ run(`two instances sharing one Redis (%s, ${NEST})`, (adapter) => {
   afterAll(async () => {
     await Promise.all([a?.app.close(), b?.app.close()]);
     await redis?.stop();
+  });
+
+  it('a completion on B ends the stream of a client on A, whose reconnection to A is a 204', async () => {
+    const hubOnB = b.app.get(EventHub);
+    const id = `generation-${adapter}`;
+    await hubOnB.publish(`answers:${id}`, 'one');
+    const received: Array<{ id: string; data: unknown }> = [];
+    const closed = new Deferred<void>();
+    const source = new EventSource(`${a.url}/answers/${id}`);
+    source.onmessage = (event) => {
+      received.push({ id: event.lastEventId, data: JSON.parse(event.data) });
+      if (received.length === 1)
+        void hubOnB.publish(`answers:${id}`, 'two').then(() => hubOnB.complete(`answers:${id}`));
+    };
+    source.onerror = () => source.readyState === EventSource.CLOSED && closed.resolve();
+    await closed.promise;
+    source.close();
+    expect(received.map((event) => event.data)).toEqual(['one', 'two']);
+    expect(AnswersController.requests.get(id)).toEqual([undefined, received[1].id]);
+    await expect(a.app.get(EventHub).publish(`answers:${id}`, 'three')).rejects.toThrow(
+      /is completed/,
+    );
   });
 
   it('a client on A gets what B publishes; cut off, it resumes on B with exactly what it missed', async () => {

@@ -11,10 +11,9 @@ import {
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { EventStream } from 'nestjs-event-stream';
 import { collectEvents } from 'nestjs-event-stream/testing';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { catchError, map, tap, throwError, timeout, TimeoutError, type Observable } from 'rxjs';
 import { ADAPTERS, NEST, startApp, type TestApp } from '../support/app.js';
+import { collectGarbage } from '../support/collect-garbage.js';
 import { Deferred } from '../support/deferred.js';
 import { fetchRaw } from '../support/http.js';
 
@@ -73,9 +72,6 @@ class InterceptedController {
     }
   }
 }
-
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
 
 describe.each(ADAPTERS)(`global interceptors (%s, ${NEST})`, (adapter) => {
   let target: TestApp;

@@ -114,7 +114,11 @@ describe('option validation, where the options are written', () => {
     [{ retry: -1 }, RangeError, '"retry" must be a non-negative integer (milliseconds), got -1'],
     [{ event: 'a\nb' }, TypeError, '"event" must not contain CR, LF or NUL, got "a\\nb"'],
     [{ type: 'UserDto' }, TypeError, '"type" must be a class, got "UserDto"'],
-    [{ events: { token: {} } }, TypeError, 'events.token must be a class, got an object (Object)'],
+    [
+      { events: { token: {} } },
+      TypeError,
+      '"events.token" must be a class, got an object (Object)',
+    ],
     [{ events: { 'a\rb': SecretDto } }, TypeError, '"events key" must not contain CR, LF or NUL'],
   ])('@EventStream(%p) throws', (options, errorClass, message) => {
     const decorate = () => EventStream(options as never);
@@ -125,6 +129,9 @@ describe('option validation, where the options are written', () => {
   it('forRoot() throws on a bad option', () => {
     expect(() => EventStreamModule.forRoot({ maxBufferedBytes: 0 })).toThrow(
       'EventStreamModule: "maxBufferedBytes" must be a positive integer (bytes), got 0',
+    );
+    expect(() => EventStreamModule.forRoot({ hub: { maxQueuedEvents: 0 } })).toThrow(
+      'EventStreamModule: "hub.maxQueuedEvents" must be a positive integer, got 0',
     );
     expect(() => EventStreamModule.forRoot({ keepAlive: false })).not.toThrow();
   });

@@ -3,6 +3,7 @@ import { Controller, Get, Header, HttpCode, Post, Put } from '@nestjs/common';
 import { Exclude, Expose, Transform } from 'class-transformer';
 import { EventStream, ServerSentEvent } from 'nestjs-event-stream';
 import { collectEvents } from 'nestjs-event-stream/testing';
+import { EventSource } from 'eventsource';
 import { from, of } from 'rxjs';
 import { ADAPTERS, NEST, startApp, type TestApp } from '../support/app.js';
 import { Deferred } from '../support/deferred.js';
@@ -30,6 +31,7 @@ class DoneDto {
 }
 
 const headSourceClosed = { deferred: new Deferred<void>() };
+const emptyRequests = { count: 0 };
 
 const user = () =>
   new UserDto({ name: 'ada', password: 'secret', email: 'ada@example.com', role: 'admin' });
@@ -174,6 +176,13 @@ class SourcesController {
     };
   }
 
+  @Get('empty')
+  @EventStream()
+  empty(): Iterable<never> {
+    emptyRequests.count++;
+    return [];
+  }
+
   @Get('no-id')
   @EventStream()
   *noId() {
@@ -269,6 +278,23 @@ describe.each(ADAPTERS)(`sources and serialisation (%s, ${NEST})`, (adapter) => 
   it('invents no id', async () => {
     const { body } = await fetchRaw(`${t.url}/no-id`);
     expect(body).toBe('data: {"a":1}\n\ndata: 2\n\n');
+  });
+
+  it('answers 204 No Content when the source ends before its first event', async () => {
+    const { status, headers, body } = await fetchRaw(`${t.url}/empty`);
+    expect(status).toBe(204);
+    expect(headers['content-type']).toBeUndefined();
+    expect(body).toBe('');
+  });
+
+  it('stops an EventSource on an empty source: it does not reconnect', async () => {
+    emptyRequests.count = 0;
+    const source = new EventSource(`${t.url}/empty`);
+    // A 204 makes EventSource fail for good: readyState CLOSED, no reconnection.
+    await new Promise<void>((resolve) => (source.onerror = () => resolve()));
+    expect(source.readyState).toBe(EventSource.CLOSED);
+    source.close();
+    expect(emptyRequests.count).toBe(1);
   });
 
   it('answers with the SSE headers and 200, on GET', async () => {

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { Controller, Get } from '@nestjs/common';
+import { EventStream, EventStreamModule } from 'nestjs-event-stream';
+import { collectEvents } from 'nestjs-event-stream/testing';
+import { connect } from 'node:net';
+import { ADAPTERS, NEST, startApp, type TestApp } from '../support/app.js';
+import { Deferred } from '../support/deferred.js';
+import { fetchRaw } from '../support/http.js';
+import { RecordingLogger } from '../support/recording-logger.js';
+
+const MEGABYTE = 'x'.repeat(1024 * 1024);
+const fresh = () => ({ finally: new Deferred<void>(), pulls: 0 });
+let probe = fresh();
+
+@Controller()
+class ConnectionsController {
+  @Get('jittered')
+  @EventStream({ retry: { min: 1000, max: 1010 }, keepAlive: false })
+  *jittered() {
+    yield 'one';
+  }
+
+  @Get('short-lived')
+  @EventStream({ maxLifetime: 150, keepAlive: false })
+  async *shortLived() {
+    try {
+      for (let n = 0; ; n++) {
+        yield n;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      probe.finally.resolve();
+    }
+  }
+
+  @Get('megabytes')
+  @EventStream({ stallTimeout: 200, keepAlive: false })
+  async *megabytes() {
+    try {
+      for (;;) {
+        probe.pulls++;
+        yield MEGABYTE;
+      }
+    } finally {
+      probe.finally.resolve();
+    }
+  }
+
+  @Get('module-defaults')
+  @EventStream()
+  *moduleDefaults() {
+    yield 'x';
+  }
+}
+
+describe.each(ADAPTERS)(`connections in production (%s, ${NEST})`, (adapter) => {
+  let t: TestApp;
+  const logger = new RecordingLogger();
+  beforeAll(
+    async () =>
+      (t = await startApp(
+        {
+          imports: [EventStreamModule.forRoot({ retry: { min: 5, max: 5 } })],
+          controllers: [ConnectionsController],
+        },
+        { adapter, configure: (app) => app.useLogger(logger) },
+      )),
+  );
+  afterAll(() => t.app.close());
+  beforeEach(() => {
+    probe = fresh();
+    logger.entries.splice(0);
+  });
+
+  it('draws a retry per stream from { min, max }', async () => {
+    const retries = new Set<number>();
+    for (let i = 0; i < 20; i++) {
+      const { body } = await fetchRaw(`${t.url}/jittered`);
+      const retry = Number(/^retry: (\d+)\n\n/.exec(body)?.[1]);
+      expect(retry).toBeGreaterThanOrEqual(1000);
+      expect(retry).toBeLessThanOrEqual(1010);
+      retries.add(retry);
+    }
+    // 20 draws from 11 values: all alike has a chance of 11^-19.
+    expect(retries.size).toBeGreaterThan(1);
+  });
+
+  it('takes a retry range from forRoot as the default', async () => {
+    expect((await fetchRaw(`${t.url}/module-defaults`)).body).toBe('retry: 5\n\ndata: "x"\n\n');
+  });
+
+  it('ends a stream cleanly after maxLifetime, closing its source', async () => {
+    const stream = await collectEvents(t.url, '/short-lived');
+    await probe.finally.promise;
+    expect(stream.status).toBe(200);
+    expect(stream.events.length).toBeGreaterThan(0);
+    expect(stream.events.map((e) => Number(e.data))).toEqual(
+      stream.events.map((_event, index) => index),
+    );
+  });
+
+  it('cuts a client that stops reading after stallTimeout, closes its source and warns once', async () => {
+    const { port } = new URL(t.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.write('GET /megabytes HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    await new Promise((resolve) => socket.once('data', resolve));
+    socket.pause();
+    // Cut from the server's side: the generator's finally runs without the client leaving.
+    await probe.finally.promise;
+    expect(probe.pulls).toBeLessThan(64);
+    expect(logger.entries).toEqual([
+      {
+        level: 'warn',
+        message: 'ConnectionsController.megabytes: cut a client that read nothing for 200 ms',
+        detail: expect.any(String),
+      },
+    ]);
+    socket.destroy();
+  });
+});
+
+describe('connection option validation', () => {
+  it.each([
+    [{ retry: { min: 10, max: 5 } }, '"retry.max" must be at least retry.min (10), got 5'],
+    [
+      { retry: { min: -1, max: 5 } },
+      '"retry.min" must be a non-negative integer (milliseconds), got -1',
+    ],
+    [
+      { stallTimeout: 0 },
+      '"stallTimeout" must be a positive integer (milliseconds) or false, got 0',
+    ],
+    [{ maxLifetime: 1.5 }, '"maxLifetime" must be a positive integer (milliseconds), got 1.5'],
+  ])('@EventStream(%p) throws', (options, message) => {
+    expect(() => EventStream(options as never)).toThrow(`@EventStream(): ${message}`);
+  });
+});
