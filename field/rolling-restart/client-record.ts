@@ -11,6 +11,8 @@ export interface ClientFigures {
   outOfOrder: number;
   /** Longest time between two events (or from the last one to the end, if it missed the end). */
   longestGapMs: number;
+  /** The event that ended the longest gap (-1: the gap ran to the end): when it happened. */
+  longestGapEndedBy: number;
   /** Connections that opened after the first. */
   reconnects: number;
   /** Error events with an HTTP status of 500 or more (a proxy's 502 or 504). */
@@ -35,6 +37,7 @@ export class ClientRecord {
     duplicated: 0,
     outOfOrder: 0,
     longestGapMs: 0,
+    longestGapEndedBy: -1,
     reconnects: -1,
     serverErrors: 0,
     otherStatusErrors: 0,
@@ -70,8 +73,10 @@ export class ClientRecord {
     else if (k < this.highest) figures.outOfOrder++;
     this.copies[k]++;
     this.highest = Math.max(this.highest, k);
-    if (this.lastAt !== undefined)
-      figures.longestGapMs = Math.max(figures.longestGapMs, at - this.lastAt);
+    if (this.lastAt !== undefined && at - this.lastAt > figures.longestGapMs) {
+      figures.longestGapMs = at - this.lastAt;
+      figures.longestGapEndedBy = k;
+    }
     this.lastAt = at;
   }
 
@@ -93,8 +98,11 @@ export class ClientRecord {
     for (const count of this.copies) if (count === 0) lost++;
     const figures = { ...this.figures, lost, reconnects: Math.max(0, this.figures.reconnects) };
     // A client that missed the end has been without events since its last one.
-    if (!this.hasLast)
-      figures.longestGapMs = Math.max(figures.longestGapMs, endAt - (this.lastAt ?? endAt));
+    const gapToEnd = endAt - (this.lastAt ?? endAt);
+    if (!this.hasLast && gapToEnd > figures.longestGapMs) {
+      figures.longestGapMs = gapToEnd;
+      figures.longestGapEndedBy = -1;
+    }
     return figures;
   }
 }

@@ -8,7 +8,7 @@ import type { Restart, Scenario, ScenarioRun } from './scenario.js';
 export interface ScenarioResult extends Omit<ScenarioRun, 'clients'> {
   scenario: Scenario;
   summary: FleetSummary;
-  /** The figures of each client that lost, duplicated or reordered events, or saw a 5xx. */
+  /** The figures of each client that failed a pass condition. */
   failedClients: ClientFigures[];
   proxy: ProxyFigures;
   failures: string[];
@@ -32,9 +32,10 @@ const ran = (outcome: ScenarioOutcome): outcome is ScenarioResult => 'summary' i
 
 const MIN_SERIES_AFTER_LAST_STOP_MS = 3_000;
 
-/** Whether a client's figures break a pass condition (other than the gap). */
-export function clientFailed(client: ClientFigures): boolean {
+/** Whether a client's figures break a pass condition. */
+export function clientFailed(scenario: Scenario, client: ClientFigures): boolean {
   return (
+    (scenario.maxGapMs !== undefined && client.longestGapMs >= scenario.maxGapMs) ||
     client.lost > 0 ||
     client.duplicated > 0 ||
     client.outOfOrder > 0 ||

@@ -160,7 +160,7 @@ const results: ScenarioOutcome[] = outcomes.map(({ scenario, run, error }) => {
     scenario,
     ...figures,
     summary,
-    failedClients: clients.filter(clientFailed),
+    failedClients: clients.filter((client) => clientFailed(scenario, client)),
     proxy: proxyFigures(logs, run.channel),
     failures: failedConditions(scenario, summary, run.restarts, run.seriesLeftAfterLastStopMs),
   };

@@ -17,6 +17,7 @@ describe('rolling-restart ClientRecord', () => {
       duplicated: 0,
       outOfOrder: 0,
       longestGapMs: 10,
+      longestGapEndedBy: 1,
       reconnects: 0,
       serverErrors: 0,
       otherStatusErrors: 0,
@@ -45,7 +46,7 @@ describe('rolling-restart ClientRecord', () => {
     record.event(0, 100);
     record.event(1, 1350);
     record.event(2, 1400);
-    expect(record.result(5000).longestGapMs).toBe(1250);
+    expect(record.result(5000)).toMatchObject({ longestGapMs: 1250, longestGapEndedBy: 1 });
   });
 
   it('a client that missed the end has been without events since its last one', () => {
@@ -53,7 +54,11 @@ describe('rolling-restart ClientRecord', () => {
     record.event(0, 100);
     record.event(1, 200);
     expect(record.hasLast).toBe(false);
-    expect(record.result(9000)).toMatchObject({ longestGapMs: 8800, lost: 1 });
+    expect(record.result(9000)).toMatchObject({
+      longestGapMs: 8800,
+      longestGapEndedBy: -1,
+      lost: 1,
+    });
   });
 
   it('tells when the last event has come, whatever came before', () => {
