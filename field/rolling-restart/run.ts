@@ -6,15 +6,16 @@
 // own; each instance in turn is stopped, started again and waited for until healthy.
 // Per client: events lost, duplicated, out of order, the longest gap without events,
 // the proxy's 5xx, reconnects. Prints a table, writes JSON to field/results/, and exits
-// non-zero when a pass condition fails: every client gets every event once and in
-// order, no client sees a 5xx or gives up, and (in the drain + jitter run) no client
-// goes --max-gap ms without events.
+// non-zero when a pass condition of the drain + jitter run fails (or a run could not be
+// made): every client gets every event once and in order, none sees a 5xx or gives up,
+// every instance exits within its grace period, and no client goes --max-gap ms
+// without events. The other runs report the same conditions without asserting them.
 //
 // Scenarios (--scenarios, comma-separated; all by default):
 //   sigterm, sigkill                 the baseline: fixed retry (--baseline-retry), no drain
 //   sigterm-drain-jitter, sigkill-drain-jitter
 //                                    --drain and --retry (a min-max range) on the instances;
-//                                    the gap is asserted in the SIGTERM run
+//                                    the SIGTERM run is the one asserted
 // --max-lifetime, --stall-timeout, --keep-alive are passed to the instances of every run.
 // --grace: ms an instance gets to exit after SIGTERM before it is killed (Kubernetes
 // gives 30 s); one that needed killing fails the run.
@@ -34,6 +35,7 @@ import { ROOT } from './processes.js';
 import { proxyFigures } from './proxy-figures.js';
 import {
   clientFailed,
+  failed,
   failedConditions,
   formatDetails,
   formatTable,
@@ -83,16 +85,20 @@ const tuned: StreamFlags = {
   drain: args.drain ?? '5000',
   retry: args.retry ?? '100-300',
 };
+// The issue's pass conditions are those of a graceful restart with drain and jitter; a
+// crash is measured with the same options, but a herd of reconnects within the retry
+// range is still a herd.
 const SCENARIOS: Scenario[] = [
-  { name: 'sigterm', signal: 'SIGTERM', flags: baseline },
-  { name: 'sigkill', signal: 'SIGKILL', flags: baseline },
+  { name: 'sigterm', signal: 'SIGTERM', flags: baseline, asserted: false },
+  { name: 'sigkill', signal: 'SIGKILL', flags: baseline, asserted: false },
   {
     name: 'sigterm-drain-jitter',
     signal: 'SIGTERM',
     flags: tuned,
+    asserted: true,
     maxGapMs: positive('max-gap', args['max-gap']),
   },
-  { name: 'sigkill-drain-jitter', signal: 'SIGKILL', flags: tuned },
+  { name: 'sigkill-drain-jitter', signal: 'SIGKILL', flags: tuned, asserted: false },
 ];
 const scenarios = args.scenarios.split(',').map((name) => {
   const scenario = SCENARIOS.find((known) => known.name === name);
@@ -174,4 +180,4 @@ mkdirSync(folder, { recursive: true });
 const file = join(folder, `rolling-restart-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 writeFileSync(file, `${JSON.stringify({ parameters, nginx: nginxVersion(), results }, null, 2)}\n`);
 console.log(`\nwritten: ${file}`);
-process.exitCode = results.some((result) => result.failures.length > 0) ? 1 : 0;
+process.exitCode = results.some(failed) ? 1 : 0;

@@ -16,7 +16,12 @@ export interface Scenario {
   name: string;
   signal: 'SIGTERM' | 'SIGKILL';
   flags: StreamFlags;
-  /** Asserted: no client's longest gap reaches it. */
+  /**
+   * Whether the pass conditions decide the exit code. The baseline runs are references:
+   * without the options (a fixed retry, no drain) they cannot meet them.
+   */
+  asserted: boolean;
+  /** No client's longest gap may reach it. */
   maxGapMs?: number;
 }
 

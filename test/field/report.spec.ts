@@ -2,15 +2,22 @@ import { describe, expect, it } from '@jest/globals';
 import { ClientRecord } from '../../field/rolling-restart/client-record.js';
 import { summarizeFleet, type FleetSummary } from '../../field/rolling-restart/fleet-summary.js';
 import {
+  failed,
   failedConditions,
   formatDetails,
   formatTable,
   scenarioError,
+  type ScenarioOutcome,
 } from '../../field/rolling-restart/report.js';
 import type { Restart, Scenario } from '../../field/rolling-restart/scenario.js';
 
-const baseline: Scenario = { name: 'sigterm', signal: 'SIGTERM', flags: {} };
-const tuned: Scenario = { ...baseline, name: 'sigterm-drain-jitter', maxGapMs: 500 };
+const baseline: Scenario = { name: 'sigterm', signal: 'SIGTERM', flags: {}, asserted: false };
+const tuned: Scenario = {
+  ...baseline,
+  name: 'sigterm-drain-jitter',
+  asserted: true,
+  maxGapMs: 500,
+};
 const ENOUGH_SERIES_LEFT = 10_000;
 const clean: Restart[] = ['A', 'B'].map((instance) => ({
   instance,
@@ -109,5 +116,17 @@ describe('rolling-restart pass conditions', () => {
         '  FAILED: could not run: instance A (waiting for its first line): exited (1) first',
       ].join('\n'),
     );
+  });
+
+  it('only the asserted scenario fails the run on a missed condition; any scenario that could not run does', () => {
+    const cutOff = summaryOf([0, 1, 2, 3], (record) => record.error(502, true));
+    const outcome = (scenario: Scenario) =>
+      ({
+        scenario,
+        failures: failedConditions(scenario, cutOff, clean, ENOUGH_SERIES_LEFT),
+      }) as ScenarioOutcome;
+    expect(failed(outcome(baseline))).toBe(false);
+    expect(failed(outcome(tuned))).toBe(true);
+    expect(failed(scenarioError(baseline, new Error('redis went away')))).toBe(true);
   });
 });
