@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { RedisServer, freePort } from './redis-server.js';
+import { freePort } from './free-port.js';
+import { RedisServer } from './redis-server.js';
 
 const run = promisify(execFile);
 
