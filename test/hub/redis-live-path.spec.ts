@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { setTimeout } from 'node:timers/promises';
-import { EventHub, RedisEventStore } from 'nestjs-event-stream';
+import { ChannelCompletedError, EventHub, RedisEventStore } from 'nestjs-event-stream';
 import { nextEvents } from '../support/hub-events.js';
 import { RecordingLogger } from '../support/recording-logger.js';
 import { commandStats } from '../support/redis-cluster.js';
@@ -71,6 +71,40 @@ run('RedisEventStore live path on one Redis', () => {
     expect(alone).toEqual({ ssubscribe: 1, xrevrange: 1 });
     expect(among2000).toEqual(alone);
     expect(store.tailedChannelCount).toBe(2002);
+  });
+
+  it('sends the append script whole once, then by its hash; a server that lost it gets it again', async () => {
+    await admin.script('FLUSH');
+    const store = storeOn();
+    const event = { data: 'x' };
+    let before = await commandStats(redis.url);
+    await Promise.all(Array.from({ length: 100 }, () => store.append('burst', event)));
+    // (commandstats counts the script's own commands too: one XADD and SPUBLISH each.)
+    expect(callsBetween(before, await commandStats(redis.url))).toMatchObject({
+      eval: 1,
+      evalsha: 99,
+      xadd: 100,
+      spublish: 100,
+    });
+    await admin.script('FLUSH');
+    before = await commandStats(redis.url);
+    await store.append('burst', event);
+    // EVALSHA refused (NOSCRIPT), then EVAL.
+    expect(callsBetween(before, await commandStats(redis.url))).toMatchObject({
+      eval: 1,
+      evalsha: 1,
+      xadd: 1,
+    });
+    expect(await admin.xlen(key('burst'))).toBe(101);
+  });
+
+  it('a first append refused (a completed channel) leaves the script usable for the next', async () => {
+    const completer = storeOn();
+    await completer.complete('done');
+    await admin.script('FLUSH');
+    const store = storeOn(redis.url, key(''));
+    await expect(store.append('done', { data: 1 })).rejects.toThrow(ChannelCompletedError);
+    await expect(store.append('open', { data: 2 })).resolves.toMatch(/^\d+-\d+$/);
   });
 
   it.each(['ssubscribe', 'xrevrange'])(

@@ -149,7 +149,7 @@ export class RedisCluster {
     return this.servers.find((server) => server.port === port)!;
   }
 
-  /** Sums each command's calls (`calls`, `rejected_calls`, `failed_calls`) over every node. */
+  /** Sums each command's calls (all outcomes, as `commandStats` counts them) over every node. */
   async commandCalls(): Promise<Record<string, number>> {
     const totals: Record<string, number> = {};
     for (const server of this.servers) {
@@ -192,7 +192,10 @@ export class RedisCluster {
   }
 }
 
-/** `INFO commandstats` of one server: per command, its calls (all outcomes) and usec. */
+/**
+ * `INFO commandstats` of one server: per command, its calls (all outcomes: `calls` counts
+ * the executed ones, failed included; `rejected_calls` those refused before) and usec.
+ */
 export async function commandStats(
   url: string,
 ): Promise<Record<string, { calls: number; usec: number }>> {
@@ -205,7 +208,7 @@ export async function commandStats(
       const field = (name: string) =>
         Number(new RegExp(`(?:^|,)${name}=(\\d+)`).exec(match[2])?.[1] ?? 0);
       stats[match[1]] = {
-        calls: field('calls') + field('rejected_calls') + field('failed_calls'),
+        calls: field('calls') + field('rejected_calls'),
         usec: field('usec'),
       };
     }
