@@ -58,6 +58,14 @@ describe.each(ADAPTERS)(`the sample chat (%s, ${NEST})`, (adapter) => {
     readEventStream(`${t.url}${location}`, {
       headers: lastEventId === undefined ? {} : { 'Last-Event-ID': lastEventId },
     });
+  /** Asks, reads the first `count` events of the answer, and leaves. */
+  const leaveAfter = async (count: number) => {
+    model.release(count);
+    const chat = await ask(t.url);
+    const seen = await chat.take(count);
+    chat.leave();
+    return { location: chat.response.headers.get('content-location')!, seen };
+  };
   /** Waits, as no HTTP client, for the answer to end. */
   const finished = async (location: string) => {
     for await (const _ of t.app.get(ChatService).events(location.split('/').at(-1)!));
@@ -75,11 +83,7 @@ describe.each(ADAPTERS)(`the sample chat (%s, ${NEST})`, (adapter) => {
   });
 
   it('a client that leaves mid-answer does not stop it: back with Last-Event-ID, it gets the rest', async () => {
-    model.release(2);
-    const chat = await ask(t.url);
-    const location = chat.response.headers.get('content-location')!;
-    const seen = await chat.take(2);
-    chat.leave();
+    const { location, seen } = await leaveAfter(2);
     // The rest is generated with no client connected.
     model.release();
     await finished(location);
@@ -89,11 +93,7 @@ describe.each(ADAPTERS)(`the sample chat (%s, ${NEST})`, (adapter) => {
   });
 
   it('back mid-answer with Last-Event-ID, it gets the rest as it is generated', async () => {
-    model.release(3);
-    const chat = await ask(t.url);
-    const location = chat.response.headers.get('content-location')!;
-    const seen = await chat.take(3);
-    chat.leave();
+    const { location, seen } = await leaveAfter(3);
     const back = await resume(location, seen[2].id);
     expect(back.response.status).toBe(200);
     model.release(1);
@@ -103,11 +103,7 @@ describe.each(ADAPTERS)(`the sample chat (%s, ${NEST})`, (adapter) => {
   });
 
   it('back without Last-Event-ID (a reloaded page), it gets the whole answer once, then the rest live', async () => {
-    model.release(2);
-    const chat = await ask(t.url);
-    const location = chat.response.headers.get('content-location')!;
-    await chat.take(2);
-    chat.leave();
+    const { location } = await leaveAfter(2);
     const back = await resume(location);
     const replayed = await back.take(2);
     model.release();
