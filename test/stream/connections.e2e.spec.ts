@@ -76,7 +76,7 @@ describe.each(ADAPTERS)(`connections in production (%s, ${NEST})`, (adapter) => 
     const retries = new Set<number>();
     for (let i = 0; i < 20; i++) {
       const { body } = await fetchRaw(`${t.url}/jittered`);
-      const retry = Number(/^retry: (\d+)\n\n/.exec(body)?.[1]);
+      const retry = Number(/^:\nretry: (\d+)\n\n/.exec(body)?.[1]);
       expect(retry).toBeGreaterThanOrEqual(1000);
       expect(retry).toBeLessThanOrEqual(1010);
       retries.add(retry);
@@ -86,7 +86,7 @@ describe.each(ADAPTERS)(`connections in production (%s, ${NEST})`, (adapter) => 
   });
 
   it('takes a retry range from forRoot as the default', async () => {
-    expect((await fetchRaw(`${t.url}/module-defaults`)).body).toBe('retry: 5\n\ndata: "x"\n\n');
+    expect((await fetchRaw(`${t.url}/module-defaults`)).body).toBe(':\nretry: 5\n\ndata: "x"\n\n');
   });
 
   it('ends a stream cleanly after maxLifetime, closing its source', async () => {

@@ -99,7 +99,7 @@ describe.each(ADAPTERS)(`timing (%s, ${NEST})`, (adapter) => {
     (await gateOpened(3)).resolve('d');
     await stream.waitForText('data: "d"\n\n');
     expect(stream.body()).toBe(
-      'data: "a"\n\ndata: "b"\n\ndata: "c"\n\n: ping\n\n: ping\n\ndata: "d"\n\n',
+      ':\n\ndata: "a"\n\ndata: "b"\n\ndata: "c"\n\n: ping\n\n: ping\n\ndata: "d"\n\n',
     );
   });
 
@@ -110,7 +110,7 @@ describe.each(ADAPTERS)(`timing (%s, ${NEST})`, (adapter) => {
     jest.advanceTimersByTime(3_600_000);
     (await gateOpened(1)).resolve('b');
     await stream.waitForText('data: "b"\n\n');
-    expect(stream.body()).toBe('data: "a"\n\ndata: "b"\n\n');
+    expect(stream.body()).toBe(':\n\ndata: "a"\n\ndata: "b"\n\n');
   });
 
   it('a silent source still answers with an HTTP error until commitAfter has passed', async () => {
@@ -131,5 +131,18 @@ describe.each(ADAPTERS)(`timing (%s, ${NEST})`, (adapter) => {
     await opened;
     expect(source.readyState).toBe(EventSource.OPEN);
     source.close();
+  });
+  // Proxies that wait for a first body byte (Cloudflare and others) would otherwise hold
+  // a silent stream back until the first keep-alive, 15 s later.
+  it("a silent source's body starts with a comment as its headers go out", async () => {
+    const stream = openStream(`${t.url}/keep-alive`);
+    await gateOpened(0);
+    jest.advanceTimersByTime(250);
+    await stream.waitForText(':\n\n');
+    expect(stream.body()).toBe(':\n\n');
+    jest.advanceTimersByTime(999);
+    (await gateOpened(0)).resolve('a');
+    await stream.waitForText('data: "a"\n\n');
+    expect(stream.body()).toBe(':\n\ndata: "a"\n\n');
   });
 });
