@@ -2,7 +2,7 @@
 // Functions passed to page.* run in the browser, hence the DOM types.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { AppModule } from '../../sample/app.module.js';
 import { configureApp } from '../../sample/app.js';
 import { ChatModel } from '../../sample/chat-model.js';
@@ -119,6 +119,27 @@ run('the sample chat in Chromium, across a reload', () => {
     await state('done');
     await expectShownOnce('You said: seven eight nine ');
     expect(requests).toEqual(['POST /chat', expect.stringMatching(/^GET \/chat\//)]);
+  });
+
+  it('a resumed answer whose connection drops goes on from its Last-Event-ID, shown once', async () => {
+    await page.fill('#prompt', 'ten eleven twelve');
+    model.release(3);
+    await page.click('#chat-form button');
+    await reply('You said: ten ');
+    await page.reload();
+    await reply('You said: ten ');
+    await state('streaming');
+    // The page's EventSource reconnects by itself, from the last event it had.
+    // (allHeaders: the browser's network stack adds Last-Event-ID.)
+    const lastEventId = async (request: Request) =>
+      request.url().includes('/chat/') ? (await request.allHeaders())['last-event-id'] : undefined;
+    const reconnected = page.waitForRequest(async (request) => !!(await lastEventId(request)));
+    (t.app.getHttpServer() as Server).closeAllConnections();
+    expect(await lastEventId(await reconnected)).toMatch(/^\d+-3$/);
+    model.release();
+    await state('done');
+    await expectShownOnce('You said: ten eleven twelve ');
+    expect(requests).toEqual(['POST /chat', ...Array(2).fill(expect.stringMatching(/^GET /))]);
   });
 
   it('a reloaded page whose answer the server no longer knows (404) forgets it and goes idle', async () => {
