@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventStreamModule, MemoryEventStore } from 'nestjs-event-stream';
-import { ChatModel } from './chat-model.js';
+import { EchoModel } from './echo-model.js';
 import { ChatController } from './chat.controller.js';
 import { ChatService, RESUMABLE_FOR } from './chat.service.js';
 import { PageController } from './page.controller.js';
@@ -19,6 +19,6 @@ import { TickerService } from './ticker.service.js';
     }),
   ],
   controllers: [PageController, TickerController, ChatController],
-  providers: [TickerService, ChatService, ChatModel],
+  providers: [TickerService, ChatService, EchoModel],
 })
 export class AppModule {}

@@ -1,7 +1,7 @@
 import { Injectable, Logger, NotFoundException, type OnModuleDestroy } from '@nestjs/common';
 import { EventHub, ServerSentEvent } from 'nestjs-event-stream';
 import { randomUUID } from 'node:crypto';
-import { ChatModel } from './chat-model.js';
+import { EchoModel } from './echo-model.js';
 import type { TokenDto, UsageDto } from './chat.dto.js';
 
 /** How long a finished answer can still be resumed, or shown again after a reload. */
@@ -25,7 +25,7 @@ export class ChatService implements OnModuleDestroy {
 
   constructor(
     private readonly hub: EventHub,
-    private readonly model: ChatModel,
+    private readonly model: EchoModel,
   ) {}
 
   /** Starts generating the answer to `prompt`, and returns its id at once. */
@@ -59,7 +59,7 @@ export class ChatService implements OnModuleDestroy {
     const channel = channelOf(id);
     try {
       let tokens = 0;
-      for await (const text of this.model.reply(prompt, this.shutdown.signal)) {
+      for await (const text of this.model.generate(prompt, this.shutdown.signal)) {
         await this.hub.publish(
           channel,
           new ServerSentEvent<TokenDto>({ event: 'token', data: { text } }),

@@ -5,15 +5,15 @@ import type { Server } from 'node:http';
 import type { Browser, Page, Request } from 'playwright-core';
 import { AppModule } from '../../sample/app.module.js';
 import { configureApp } from '../../sample/app.js';
-import { ChatModel } from '../../sample/chat-model.js';
+import { EchoModel } from '../../sample/echo-model.js';
 import { startApp, type TestApp } from '../support/app.js';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
-import { SteppedChatModel } from '../support/stepped-chat-model.js';
+import { SteppedEchoModel } from '../support/stepped-echo-model.js';
 
 const run = chromiumAvailable() ? describe : describe.skip;
 
 run('the sample chat in Chromium, across a reload', () => {
-  const model = new SteppedChatModel();
+  const model = new SteppedEchoModel();
   let t: TestApp;
   let browser: Browser;
   let page: Page;
@@ -27,7 +27,7 @@ run('the sample chat in Chromium, across a reload', () => {
       { imports: [AppModule] },
       {
         configure: configureApp,
-        override: (builder) => builder.overrideProvider(ChatModel).useValue(model),
+        override: (builder) => builder.overrideProvider(EchoModel).useValue(model),
       },
     );
     browser = await launchChromium();

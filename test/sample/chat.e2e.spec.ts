@@ -5,13 +5,13 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppModule } from '../../sample/app.module.js';
 import { configureApp } from '../../sample/app.js';
-import { ChatModel } from '../../sample/chat-model.js';
+import { EchoModel } from '../../sample/echo-model.js';
 import { ChatService } from '../../sample/chat.service.js';
 import { ADAPTERS, NEST, startApp, type AdapterName, type TestApp } from '../support/app.js';
 import { Deferred } from '../support/deferred.js';
 import { readEventStream } from '../support/event-stream-reader.js';
 import { fetchRaw } from '../support/http.js';
-import { SteppedChatModel } from '../support/stepped-chat-model.js';
+import { SteppedEchoModel } from '../support/stepped-echo-model.js';
 
 const PROMPT = 'one two three';
 
@@ -28,13 +28,13 @@ const named = (events: EventSourceMessage[]) =>
   events.map(({ event, data }) => `${event ?? 'message'} ${data}`);
 
 /** The sample app, its model stepped by the test. */
-const startChat = (adapter: AdapterName, model: SteppedChatModel) =>
+const startChat = (adapter: AdapterName, model: SteppedEchoModel) =>
   startApp(
     { imports: [AppModule] },
     {
       adapter,
       configure: configureApp,
-      override: (builder) => builder.overrideProvider(ChatModel).useValue(model),
+      override: (builder) => builder.overrideProvider(EchoModel).useValue(model),
     },
   );
 
@@ -46,7 +46,7 @@ const ask = (url: string, prompt = PROMPT) =>
   });
 
 describe.each(ADAPTERS)(`the sample chat (%s, ${NEST})`, (adapter) => {
-  const model = new SteppedChatModel();
+  const model = new SteppedEchoModel();
   let t: TestApp;
   beforeAll(async () => {
     t = await startChat(adapter, model);
@@ -174,7 +174,7 @@ describe.each(ADAPTERS)(`the sample chat (%s, ${NEST})`, (adapter) => {
 
 describe.each(ADAPTERS)(`the sample chat on shutdown (%s, ${NEST})`, (adapter) => {
   it('app.close() with an answer mid-way ends it, and its reader, with the error event', async () => {
-    const model = new SteppedChatModel();
+    const model = new SteppedEchoModel();
     model.release(1);
     const t = await startChat(adapter, model);
     const chat = await ask(t.url);

@@ -1,11 +1,11 @@
 import { EventEmitter, once } from 'node:events';
-import { ChatModel } from '../../sample/chat-model.js';
+import { EchoModel } from '../../sample/echo-model.js';
 
 /**
  * The sample's model, stepped by the test: its words, one for each `release()`d, so
  * that a test knows where the answer stands.
  */
-export class SteppedChatModel extends ChatModel {
+export class SteppedEchoModel extends EchoModel {
   private allowed = 0;
   private readonly releases = new EventEmitter();
   /** When set, the reply throws instead of giving its word of that index. */
@@ -23,9 +23,9 @@ export class SteppedChatModel extends ChatModel {
     this.releases.emit('release');
   }
 
-  override async *reply(prompt: string, signal: AbortSignal): AsyncGenerator<string> {
+  override async *generate(prompt: string, signal?: AbortSignal): AsyncGenerator<string> {
     let index = 0;
-    for await (const token of super.reply(prompt, signal)) {
+    for await (const token of super.generate(prompt, signal)) {
       while (index >= this.allowed) await once(this.releases, 'release', { signal });
       if (index++ === this.failAt) throw new Error('model crashed');
       yield token;
