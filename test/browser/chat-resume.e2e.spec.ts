@@ -142,6 +142,22 @@ run('the sample chat in Chromium, across a reload', () => {
     expect(requests).toEqual(['POST /chat', ...Array(2).fill(expect.stringMatching(/^GET /))]);
   });
 
+  it('an answer whose model fails shows its words so far, then that it failed; an empty prompt fails at once', async () => {
+    await page.fill('#prompt', 'doomed words');
+    model.release();
+    model.failAt = 3;
+    await page.click('#chat-form button');
+    await state('failed');
+    await expectShownOnce('You said: doomed ');
+    await page.fill('#prompt', '');
+    const refused = page.waitForResponse((response) => response.status() === 400);
+    await page.click('#chat-form button');
+    await refused;
+    await state('failed');
+    expect(await page.textContent('#reply')).toBe('');
+    expect(requests).toEqual(['POST /chat', 'POST /chat']);
+  });
+
   it('a reloaded page whose answer the server no longer knows (404) forgets it and goes idle', async () => {
     await page.evaluate(() =>
       sessionStorage.setItem(
