@@ -17,7 +17,7 @@ const GRACEFUL_STOP_MS = 5_000;
 export const DEFAULT_SERVER_PARAMETERS = 'max_fails=0';
 const ACCESS_LOG_FIELDS = '$request_uri|$status|$upstream_addr|$upstream_status|$request_time';
 
-/** The settings that matter for SSE, each with why (field/OPERATIONS.md explains them). */
+/** The settings that matter for SSE, each with why (docs/operations.md explains them). */
 export function nginxConfig(
   port: number,
   upstreamPorts: number[],

@@ -1,4 +1,4 @@
-// The harness's nginx config (field/rolling-restart/nginx.ts, the one field/OPERATIONS.md
+// The harness's nginx config (field/rolling-restart/nginx.ts, the one docs/operations.md
 // recommends) in front of plain SSE upstreams: what each setting is there for.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';

@@ -27,6 +27,8 @@ const gateOpened = async (index: number) => {
   return gates[index];
 };
 
+const lifetime = { closed: new Deferred<void>() };
+
 @Controller()
 class TimingController {
   @Get('keep-alive')
@@ -39,6 +41,16 @@ class TimingController {
   @EventStream({ keepAlive: false })
   async *noKeepAlive() {
     for (;;) yield await nextGate();
+  }
+
+  @Get('short-lived')
+  @EventStream({ maxLifetime: 60_000, keepAlive: false })
+  async *shortLived() {
+    try {
+      for (;;) yield await nextGate();
+    } finally {
+      lifetime.closed.resolve();
+    }
   }
 
   @Get('silent')
@@ -144,5 +156,24 @@ describe.each(ADAPTERS)(`timing (%s, ${NEST})`, (adapter) => {
     (await gateOpened(0)).resolve('a');
     await stream.waitForText('data: "a"\n\n');
     expect(stream.body()).toBe(':\n\ndata: "a"\n\n');
+  });
+  it('ends a stream cleanly maxLifetime ms after its headers went out, closing its source', async () => {
+    lifetime.closed = new Deferred<void>();
+    const stream = openStream(`${t.url}/short-lived`);
+    let ended = false;
+    void stream.done.then(() => (ended = true));
+    (await gateOpened(0)).resolve('a');
+    await stream.waitForText('data: "a"\n\n');
+    jest.advanceTimersByTime(59_999);
+    (await gateOpened(1)).resolve('b');
+    await stream.waitForText('data: "b"\n\n');
+    expect(ended).toBe(false);
+    jest.advanceTimersByTime(1);
+    const { status, body } = await stream.done;
+    expect(status).toBe(200);
+    expect(body).toBe(':\n\ndata: "a"\n\ndata: "b"\n\n');
+    // The generator, parked on its next gate, is closed too.
+    (await gateOpened(2)).resolve('c');
+    await lifetime.closed.promise;
   });
 });
