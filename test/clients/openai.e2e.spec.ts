@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ValidationPipe } from '@nestjs/common';
+import { EventStreamModule } from 'nestjs-event-stream';
+import OpenAI, { APIError, BadRequestError } from 'openai';
+import { EchoModel } from '../../sample/echo-model.js';
+import { OpenAiController } from '../../sample/openai.controller.js';
+import { ADAPTERS, NEST, startApp, type TestApp } from '../support/app.js';
+import { FailingModel } from './failing-model.js';
+
+const messages = [{ role: 'user' as const, content: 'hello there' }];
+
+async function startOpenAiApp(adapter: (typeof ADAPTERS)[number], model: object): Promise<TestApp> {
+  return startApp(
+    {
+      imports: [EventStreamModule.forRoot()],
+      controllers: [OpenAiController],
+      providers: [{ provide: EchoModel, useValue: model }],
+    },
+    { adapter, configure: (app) => app.useGlobalPipes(new ValidationPipe({ transform: true })) },
+  );
+}
+
+function openAiClient(t: TestApp): OpenAI {
+  return new OpenAI({ apiKey: 'sk-test', baseURL: `${t.url}/v1`, maxRetries: 0 });
+}
+
+describe.each(ADAPTERS)(`the openai SDK against OpenAiController (%s, ${NEST})`, (adapter) => {
+  let t: TestApp;
+  let failing: TestApp;
+  beforeAll(async () => {
+    t = await startOpenAiApp(adapter, new EchoModel());
+    failing = await startOpenAiApp(adapter, new FailingModel());
+  });
+  afterAll(() => Promise.all([t.app.close(), failing.app.close()]));
+
+  it('streams chunks that the SDK assembles into the reply', async () => {
+    const stream = openAiClient(t).chat.completions.stream({ model: 'echo', messages });
+    const chunks: OpenAI.ChatCompletionChunk[] = [];
+    stream.on('chunk', (chunk) => chunks.push(chunk));
+    const completion = await stream.finalChatCompletion();
+    expect(completion.choices[0]).toMatchObject({
+      finish_reason: 'stop',
+      message: { role: 'assistant', content: 'You said: hello there ' },
+    });
+    expect(chunks.map((chunk) => chunk.object)).toEqual(Array(6).fill('chat.completion.chunk'));
+    expect(new Set(chunks.map((chunk) => chunk.id)).size).toBe(1);
+  });
+
+  it('gives the raw stream to create({ stream: true }), ended by [DONE]', async () => {
+    const stream = await openAiClient(t).chat.completions.create({
+      model: 'echo',
+      messages,
+      stream: true,
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('You said: hello there ');
+  });
+
+  it('answers stream: false from the same method with the JSON completion', async () => {
+    const completion = await openAiClient(t).chat.completions.create({ model: 'echo', messages });
+    expect(completion).toMatchObject({
+      object: 'chat.completion',
+      model: 'echo',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'You said: hello there ' } }],
+    });
+    expect(completion.id).toMatch(/^chatcmpl-/);
+  });
+
+  it('surfaces an error after the first chunk as an APIError with the errorEvent message', async () => {
+    const stream = await openAiClient(failing).chat.completions.create({
+      model: 'echo',
+      messages,
+      stream: true,
+    });
+    const received: string[] = [];
+    const reading = (async () => {
+      for await (const chunk of stream) received.push(chunk.choices[0]?.delta.content ?? '');
+    })();
+    const error = await reading.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(APIError);
+    expect(error).toMatchObject({ message: 'the model went away', type: 'server_error' });
+    expect(received).toEqual(['', 'Hel']);
+  });
+
+  it('rejects a request the ValidationPipe refuses with a BadRequestError in OpenAI shape', async () => {
+    const error = await openAiClient(t)
+      .chat.completions.create({ model: 'echo', messages: 'hello' as never, stream: true })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error).toMatchObject({ status: 400, type: 'invalid_request_error' });
+    expect((error as BadRequestError).message).toMatch(/^400 .*messages must be an array/);
+  });
+
+  it('rejects stream: false the same way', async () => {
+    const error = await openAiClient(t)
+      .chat.completions.create({ model: 42 as never, messages })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect((error as BadRequestError).message).toBe('400 model must be a string');
+  });
+});
