@@ -1,4 +1,4 @@
-import { IsArray, IsString, Matches } from 'class-validator';
+import { IsArray, Matches } from 'class-validator';
 import type { UIMessage } from 'ai';
 
 /** What the AI SDK's `DefaultChatTransport` posts: the chat's id and its messages. */

@@ -1,22 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ValidationPipe } from '@nestjs/common';
 import { DefaultChatTransport, readUIMessageStream, type UIMessage, type UIMessageChunk } from 'ai';
-import { EventStreamModule } from 'nestjs-event-stream';
 import { AiSdkController } from '../../sample/ai-sdk.controller.js';
-import { EchoModel } from '../../sample/echo-model.js';
-import { ADAPTERS, NEST, startApp, type TestApp } from '../support/app.js';
-import { FailingModel } from './failing-model.js';
-
-async function startAiSdkApp(adapter: (typeof ADAPTERS)[number], model: object): Promise<TestApp> {
-  return startApp(
-    {
-      imports: [EventStreamModule.forRoot()],
-      controllers: [AiSdkController],
-      providers: [{ provide: EchoModel, useValue: model }],
-    },
-    { adapter, configure: (app) => app.useGlobalPipes(new ValidationPipe({ transform: true })) },
-  );
-}
+import { ADAPTERS, NEST, type TestApp } from '../support/app.js';
+import { startModelApps, type ModelApps } from './model-apps.js';
 
 /** A transport that records each response's status and UI message stream header. */
 function transportFor(t: TestApp) {
@@ -67,16 +53,12 @@ function textOf(message: UIMessage | undefined): string {
 }
 
 describe.each(ADAPTERS)(`the AI SDK against AiSdkController (%s, ${NEST})`, (adapter) => {
-  let t: TestApp;
-  let failing: TestApp;
-  beforeAll(async () => {
-    t = await startAiSdkApp(adapter, new EchoModel());
-    failing = await startAiSdkApp(adapter, new FailingModel());
-  });
-  afterAll(() => Promise.all([t.app.close(), failing.app.close()]));
+  let apps: ModelApps;
+  beforeAll(async () => (apps = await startModelApps(AiSdkController, adapter)));
+  afterAll(() => apps.close());
 
   it('streams a UI message stream that DefaultChatTransport and readUIMessageStream assemble', async () => {
-    const { transport, responses } = transportFor(t);
+    const { transport, responses } = transportFor(apps.echo);
     const { message, errors } = await assemble(await send(transport, 'chat-1', 'hello there'));
     expect(errors).toEqual([]);
     expect(message?.role).toBe('assistant');
@@ -87,7 +69,7 @@ describe.each(ADAPTERS)(`the AI SDK against AiSdkController (%s, ${NEST})`, (ada
   });
 
   it('reconnectToStream after a finished generation gets the whole answer again', async () => {
-    const { transport, responses } = transportFor(t);
+    const { transport, responses } = transportFor(apps.echo);
     const first = await assemble(await send(transport, 'chat-2', 'once more'));
     const stream = await transport.reconnectToStream({ chatId: 'chat-2' });
     const again = await assemble(stream!);
@@ -100,7 +82,7 @@ describe.each(ADAPTERS)(`the AI SDK against AiSdkController (%s, ${NEST})`, (ada
   });
 
   it('reconnects to the latest answer of a chat', async () => {
-    const { transport } = transportFor(t);
+    const { transport } = transportFor(apps.echo);
     await assemble(await send(transport, 'chat-3', 'first'));
     await assemble(await send(transport, 'chat-3', 'second'));
     const { message } = await assemble((await transport.reconnectToStream({ chatId: 'chat-3' }))!);
@@ -108,7 +90,7 @@ describe.each(ADAPTERS)(`the AI SDK against AiSdkController (%s, ${NEST})`, (ada
   });
 
   it('gives a client that left mid-answer the whole answer when it reconnects', async () => {
-    const { transport } = transportFor(t);
+    const { transport } = transportFor(apps.echo);
     const leaving = new AbortController();
     const stream = await transport.sendMessages({
       chatId: 'chat-4',
@@ -130,20 +112,20 @@ describe.each(ADAPTERS)(`the AI SDK against AiSdkController (%s, ${NEST})`, (ada
   });
 
   it('answers reconnectToStream for a chat with no stream with 204, which the SDK takes as null', async () => {
-    const { transport, responses } = transportFor(t);
+    const { transport, responses } = transportFor(apps.echo);
     expect(await transport.reconnectToStream({ chatId: 'no-such-chat' })).toBeNull();
     expect(responses).toEqual([{ status: 204, protocol: 'v1' }]);
   });
 
   it('ends a generation that fails after its first chunk with an error chunk from errorEvent', async () => {
-    const { transport } = transportFor(failing);
+    const { transport } = transportFor(apps.failing);
     const { message, errors } = await assemble(await send(transport, 'chat-5', 'hello'));
     expect(errors).toEqual(['the model went away']);
     expect(textOf(message)).toBe('Hel');
   });
 
   it('rejects a request the ValidationPipe refuses before streaming (400)', async () => {
-    const { transport } = transportFor(t);
+    const { transport } = transportFor(apps.echo);
     await expect(send(transport, 'not a valid id!', 'hello')).rejects.toThrow(/id must match/);
   });
 });

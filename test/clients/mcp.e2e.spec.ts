@@ -68,6 +68,16 @@ async function connectClient(t: TestApp) {
 
 const countTo2 = { name: 'count', arguments: { to: 2 } };
 
+/** A count to 2 that waits for `resume` between its steps, then answers `text`. */
+function countPausedUntil(resume: Promise<void>, text: string) {
+  return async (report: ReportProgress): Promise<CallToolResult> => {
+    await report(1, 2);
+    await resume;
+    await report(2, 2);
+    return { content: [{ type: 'text', text }] };
+  };
+}
+
 describe.each(ADAPTERS)(`the MCP SDK client against McpController (%s, ${NEST})`, (adapter) => {
   let t: TestApp;
   const tools = new ScriptedTools();
@@ -149,12 +159,7 @@ describe.each(ADAPTERS)(`the MCP SDK client against McpController (%s, ${NEST})`
   it('resumes a dropped tool-call stream with Last-Event-ID: the rest arrives, the result once', async () => {
     const { client, exchanges, received } = await connected();
     const dropped = new Deferred();
-    tools.script = async (report) => {
-      await report(1, 2);
-      await dropped.promise;
-      await report(2, 2);
-      return { content: [{ type: 'text', text: 'after the drop' }] };
-    };
+    tools.script = countPausedUntil(dropped.promise, 'after the drop');
     const progress: Progress[] = [];
     const result = await client.callTool(countTo2, undefined, {
       onprogress: (update) => {
@@ -178,12 +183,7 @@ describe.each(ADAPTERS)(`the MCP SDK client against McpController (%s, ${NEST})`
     const first = await connected();
     const progressed = new Deferred<string>();
     const released = new Deferred();
-    tools.script = async (report) => {
-      await report(1, 2);
-      await released.promise;
-      await report(2, 2);
-      return { content: [{ type: 'text', text: 'resumed' }] };
-    };
+    tools.script = countPausedUntil(released.promise, 'resumed');
     const abandoned = first.client
       .callTool(countTo2, undefined, {
         onprogress: () => undefined,

@@ -1,40 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ValidationPipe } from '@nestjs/common';
-import { EventStreamModule } from 'nestjs-event-stream';
 import OpenAI, { APIError, BadRequestError } from 'openai';
-import { EchoModel } from '../../sample/echo-model.js';
 import { OpenAiController } from '../../sample/openai.controller.js';
-import { ADAPTERS, NEST, startApp, type TestApp } from '../support/app.js';
-import { FailingModel } from './failing-model.js';
+import { ADAPTERS, NEST, type TestApp } from '../support/app.js';
+import { startModelApps, type ModelApps } from './model-apps.js';
 
 const messages = [{ role: 'user' as const, content: 'hello there' }];
-
-async function startOpenAiApp(adapter: (typeof ADAPTERS)[number], model: object): Promise<TestApp> {
-  return startApp(
-    {
-      imports: [EventStreamModule.forRoot()],
-      controllers: [OpenAiController],
-      providers: [{ provide: EchoModel, useValue: model }],
-    },
-    { adapter, configure: (app) => app.useGlobalPipes(new ValidationPipe({ transform: true })) },
-  );
-}
 
 function openAiClient(t: TestApp): OpenAI {
   return new OpenAI({ apiKey: 'sk-test', baseURL: `${t.url}/v1`, maxRetries: 0 });
 }
 
 describe.each(ADAPTERS)(`the openai SDK against OpenAiController (%s, ${NEST})`, (adapter) => {
-  let t: TestApp;
-  let failing: TestApp;
-  beforeAll(async () => {
-    t = await startOpenAiApp(adapter, new EchoModel());
-    failing = await startOpenAiApp(adapter, new FailingModel());
-  });
-  afterAll(() => Promise.all([t.app.close(), failing.app.close()]));
+  let apps: ModelApps;
+  beforeAll(async () => (apps = await startModelApps(OpenAiController, adapter)));
+  afterAll(() => apps.close());
 
   it('streams chunks that the SDK assembles into the reply', async () => {
-    const stream = openAiClient(t).chat.completions.stream({ model: 'echo', messages });
+    const stream = openAiClient(apps.echo).chat.completions.stream({ model: 'echo', messages });
     const chunks: OpenAI.ChatCompletionChunk[] = [];
     stream.on('chunk', (chunk) => chunks.push(chunk));
     const completion = await stream.finalChatCompletion();
@@ -47,7 +29,7 @@ describe.each(ADAPTERS)(`the openai SDK against OpenAiController (%s, ${NEST})`,
   });
 
   it('gives the raw stream to create({ stream: true }), ended by [DONE]', async () => {
-    const stream = await openAiClient(t).chat.completions.create({
+    const stream = await openAiClient(apps.echo).chat.completions.create({
       model: 'echo',
       messages,
       stream: true,
@@ -58,7 +40,10 @@ describe.each(ADAPTERS)(`the openai SDK against OpenAiController (%s, ${NEST})`,
   });
 
   it('answers stream: false from the same method with the JSON completion', async () => {
-    const completion = await openAiClient(t).chat.completions.create({ model: 'echo', messages });
+    const completion = await openAiClient(apps.echo).chat.completions.create({
+      model: 'echo',
+      messages,
+    });
     expect(completion).toMatchObject({
       object: 'chat.completion',
       model: 'echo',
@@ -68,7 +53,7 @@ describe.each(ADAPTERS)(`the openai SDK against OpenAiController (%s, ${NEST})`,
   });
 
   it('surfaces an error after the first chunk as an APIError with the errorEvent message', async () => {
-    const stream = await openAiClient(failing).chat.completions.create({
+    const stream = await openAiClient(apps.failing).chat.completions.create({
       model: 'echo',
       messages,
       stream: true,
@@ -84,7 +69,7 @@ describe.each(ADAPTERS)(`the openai SDK against OpenAiController (%s, ${NEST})`,
   });
 
   it('rejects a request the ValidationPipe refuses with a BadRequestError in OpenAI shape', async () => {
-    const error = await openAiClient(t)
+    const error = await openAiClient(apps.echo)
       .chat.completions.create({ model: 'echo', messages: 'hello' as never, stream: true })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BadRequestError);
@@ -93,7 +78,7 @@ describe.each(ADAPTERS)(`the openai SDK against OpenAiController (%s, ${NEST})`,
   });
 
   it('rejects stream: false the same way', async () => {
-    const error = await openAiClient(t)
+    const error = await openAiClient(apps.echo)
       .chat.completions.create({ model: 42 as never, messages })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BadRequestError);
