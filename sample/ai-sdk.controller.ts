@@ -51,6 +51,7 @@ export class AiSdkController {
   }
 
   private async answer(prompt: string, publish: Publish): Promise<void> {
+    // Typed: each chunk is checked against the AI SDK's own type.
     const chunk = (value: UIMessageChunk) => publish(value);
     await chunk({ type: 'start', messageId: randomUUID() });
     await chunk({ type: 'text-start', id: 'text-1' });
