@@ -233,6 +233,26 @@ describe.each(ADAPTERS)(`the MCP SDK client against McpController (%s, ${NEST})`
     expect(foreign.status).toBe(400);
   });
 
+  it('answers a tool that fails before its first event with an HTTP error, which callTool rejects with', async () => {
+    const { client } = await connected();
+    await expect(client.callTool({ name: 'count', arguments: { to: 0 } })).rejects.toThrow(
+      /^Streamable HTTP error: Error POSTing to endpoint: .*must be an integer from 1 to 100, got 0.*400/,
+    );
+  });
+
+  it('answers an unknown method with a JSON-RPC error as JSON', async () => {
+    const response = await fetchRaw(`${t.url}/mcp`, {
+      method: 'POST',
+      body: { jsonrpc: '2.0', id: 9, method: 'resources/list' },
+    });
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({
+      jsonrpc: '2.0',
+      id: 9,
+      error: { code: -32601, message: 'Method not found: resources/list' },
+    });
+  });
+
   it('answers a call of an unknown tool with a JSON-RPC error as JSON', async () => {
     const { client } = await connected();
     await expect(client.callTool({ name: 'nope', arguments: {} })).rejects.toMatchObject({

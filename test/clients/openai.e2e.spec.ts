@@ -1,13 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import OpenAI, { APIError, BadRequestError } from 'openai';
 import { OpenAiController } from '../../sample/openai.controller.js';
-import { ADAPTERS, NEST, type TestApp } from '../support/app.js';
+import { EchoModel } from '../../sample/echo-model.js';
+import { ADAPTERS, NEST, startApp, type TestApp } from '../support/app.js';
+import { Deferred } from '../support/deferred.js';
 import { startModelApps, type ModelApps } from './model-apps.js';
 
 const messages = [{ role: 'user' as const, content: 'hello there' }];
 
 function openAiClient(t: TestApp): OpenAI {
   return new OpenAI({ apiKey: 'sk-test', baseURL: `${t.url}/v1`, maxRetries: 0 });
+}
+
+/** A model that yields one token, then waits until the request's signal aborts. */
+class ParkedModel {
+  readonly stopped = new Deferred();
+
+  async *generate(_prompt: string, signal: AbortSignal): AsyncGenerator<string> {
+    try {
+      yield 'Hel';
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+    } finally {
+      this.stopped.resolve();
+    }
+  }
 }
 
 describe.each(ADAPTERS)(`the openai SDK against OpenAiController (%s, ${NEST})`, (adapter) => {
@@ -66,6 +82,25 @@ describe.each(ADAPTERS)(`the openai SDK against OpenAiController (%s, ${NEST})`,
     expect(error).toBeInstanceOf(APIError);
     expect(error).toMatchObject({ message: 'the model went away', type: 'server_error' });
     expect(received).toEqual(['', 'Hel']);
+  });
+
+  it('stops the model when the client stops reading', async () => {
+    const model = new ParkedModel();
+    const parked = await startApp(
+      { controllers: [OpenAiController], providers: [{ provide: EchoModel, useValue: model }] },
+      { adapter },
+    );
+    try {
+      const stream = await openAiClient(parked).chat.completions.create({
+        model: 'echo',
+        messages,
+        stream: true,
+      });
+      for await (const chunk of stream) if (chunk.choices[0]?.delta.content) break;
+      await model.stopped.promise;
+    } finally {
+      await parked.app.close();
+    }
   });
 
   it('rejects a request the ValidationPipe refuses with a BadRequestError in OpenAI shape', async () => {
