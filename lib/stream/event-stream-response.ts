@@ -6,6 +6,7 @@ import { ServerSentEvent } from '../sse/server-sent-event.js';
 import { invalidValue } from '../sse/validation.js';
 import { EventStreamWriter, type EventStreamWriterOwner } from './event-stream-writer.js';
 import { HandlerResult } from './handler-result.js';
+import type { ClosableStream, OpenStreams } from './open-streams.js';
 import { BufferLimitExceededError } from './observable-pump.js';
 import { startPump, type Pump } from './pump.js';
 import { renderStreamError } from './stream-error.js';
@@ -25,13 +26,10 @@ import { returnIterator, toStreamSource, type StreamSource } from './stream-sour
 export type StreamState =
   'pending' | 'piping' | 'streaming' | 'answered' | 'ended' | 'failed' | 'cancelled';
 
-/** The streams of one interceptor still open, so that `app.close()` can end them. */
-export type OpenStreams = Set<EventStreamResponse>;
-
 const logger = new Logger('EventStream');
 
 /** One request to an `@EventStream()` route, from the method's result to the last byte. */
-export class EventStreamResponse implements EventStreamWriterOwner {
+export class EventStreamResponse implements EventStreamWriterOwner, ClosableStream {
   private current: StreamState = 'pending';
   private pump: Pump | undefined;
   /** The commit timer until the headers are out, then the `maxLifetime` one. */
@@ -104,8 +102,9 @@ export class EventStreamResponse implements EventStreamWriterOwner {
     const source = toStreamSource(value);
     if (this.current !== 'pending') return closeSource(source);
     if (!source) return this.answer(value);
-    // HEAD asks for the headers only, and the source might never end.
-    if (this.request.method === 'HEAD') {
+    // HEAD asks for the headers only, and the source might never end. Once the app is
+    // closing, a stream opens only to tell its client to come back (to another instance).
+    if (this.request.method === 'HEAD' || this.openStreams.closing) {
       closeSource(source);
       return this.writer.end();
     }

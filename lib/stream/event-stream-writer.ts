@@ -1,4 +1,4 @@
-import { KEEPALIVE_COMMENT, retryFrame } from '../sse/format-sse-event.js';
+import { KEEPALIVE_COMMENT, openingFrame } from '../sse/format-sse-event.js';
 import type { RawResponse } from '../platform/index.js';
 
 export interface EventStreamWriterSettings {
@@ -86,10 +86,7 @@ export class EventStreamWriter {
       this.flush();
       return false;
     }
-    if (!this.flushQueued) {
-      this.flushQueued = true;
-      process.nextTick(this.flush);
-    }
+    this.queueFlush();
     return this.writable;
   }
 
@@ -100,7 +97,7 @@ export class EventStreamWriter {
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
-  /** Sends the SSE headers now, with the `retry:` line if there is one. */
+  /** Sends the SSE headers now, with the opening frame. */
   commit(): void {
     if (this.committed || this.closed) return;
     this.committed = true;
@@ -114,13 +111,9 @@ export class EventStreamWriter {
     // A peer that vanished (half-open connection) is found even while nothing is written.
     res.socket?.setKeepAlive?.(true, TCP_KEEPALIVE_DELAY);
     this.flushesCompressor = typeof res.flush === 'function';
-    if (settings.retry !== undefined) {
-      this.pending = retryFrame(settings.retry) + this.pending;
-      this.flush();
-    } else if (this.pending === '') {
-      res.flushHeaders();
-      if (this.flushesCompressor) res.flush!();
-    }
+    // With the first event, when one is on its way in this tick: one write for both.
+    this.pending = openingFrame(settings.retry) + this.pending;
+    this.queueFlush();
     if (settings.keepAlive !== false) this.armKeepAlive(settings.keepAlive);
     this.owner.committed();
   }
@@ -153,6 +146,12 @@ export class EventStreamWriter {
     if (this.closed) return;
     this.res.destroy();
     this.close();
+  }
+
+  private queueFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    process.nextTick(this.flush);
   }
 
   private readonly flush = (): void => {
