@@ -10,7 +10,13 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import type { InitializeResult } from '@modelcontextprotocol/sdk/types.js';
-import { EventHub, EventStream, LastEventId, ServerSentEvent } from 'nestjs-event-stream';
+import {
+  EventHub,
+  EventStream,
+  HISTORY_LOST_EVENT,
+  LastEventId,
+  ServerSentEvent,
+} from 'nestjs-event-stream';
 import { randomUUID } from 'node:crypto';
 import { startGeneration } from './generation.js';
 import { jsonRpcError, jsonRpcResult, type JsonRpcId, type JsonRpcMessage } from './json-rpc.js';
@@ -113,8 +119,14 @@ export class McpController {
   }
 
   private async *replay(stream: string, lastEventId?: string) {
-    const events = this.hub.subscribe(`mcp:${stream}`, { lastEventId, rewind: 'all' });
-    for await (const { id, data } of events) {
+    const events = this.hub.subscribe(`mcp:${stream}`, {
+      lastEventId,
+      rewind: 'all',
+      historyLostEvent: () => new ServerSentEvent({ event: HISTORY_LOST_EVENT }),
+    });
+    for await (const { id, event, data } of events) {
+      // A stream this server no longer has (expired, or unknown): end it (204), not wait.
+      if (event === HISTORY_LOST_EVENT) return;
       yield new ServerSentEvent({ id: `${stream}/${id}`, data });
     }
   }

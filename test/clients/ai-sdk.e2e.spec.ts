@@ -124,6 +124,16 @@ describe.each(ADAPTERS)(`the AI SDK against AiSdkController (%s, ${NEST})`, (ada
     expect(textOf(message)).toBe('Hel');
   });
 
+  it('gives a client that resumes a failed generation the answer up to the failure', async () => {
+    const { transport } = transportFor(apps.failing);
+    await assemble(await send(transport, 'chat-6', 'hello'));
+    const { message, errors } = await assemble(
+      (await transport.reconnectToStream({ chatId: 'chat-6' }))!,
+    );
+    expect(errors).toEqual([]);
+    expect(textOf(message)).toBe('Hel');
+  });
+
   it('rejects a request the ValidationPipe refuses before streaming (400)', async () => {
     const { transport } = transportFor(apps.echo);
     await expect(send(transport, 'not a valid id!', 'hello')).rejects.toThrow(/id must match/);

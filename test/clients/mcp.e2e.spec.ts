@@ -233,6 +233,13 @@ describe.each(ADAPTERS)(`the MCP SDK client against McpController (%s, ${NEST})`
     expect(foreign.status).toBe(400);
   });
 
+  it('answers a resumption of a stream it does not have with 204, not a stream that waits', async () => {
+    const unknown = await fetchRaw(`${t.url}/mcp`, {
+      headers: { 'last-event-id': '6f1c1a52-0c4e-4d7e-9a51-6a1d2b6c1f00/1-1' },
+    });
+    expect(unknown.status).toBe(204);
+  });
+
   it('answers a tool that fails before its first event with an HTTP error, which callTool rejects with', async () => {
     const { client } = await connected();
     await expect(client.callTool({ name: 'count', arguments: { to: 0 } })).rejects.toThrow(
