@@ -57,6 +57,9 @@ export class McpController {
       }),
   })
   message(@Body() message: JsonRpcMessage, @Res({ passthrough: true }) res: ResponseHead) {
+    if (message?.jsonrpc !== '2.0') {
+      throw new BadRequestException(jsonRpcError(undefined, -32600, 'Invalid Request'));
+    }
     const { id, method, params = {} } = message;
     if (id === undefined) {
       res.status(HttpStatus.ACCEPTED); // a notification (or a response): no body

@@ -247,6 +247,19 @@ describe.each(ADAPTERS)(`the MCP SDK client against McpController (%s, ${NEST})`
     );
   });
 
+  it.each([
+    ['a batch', [{ jsonrpc: '2.0', id: 1, method: 'ping' }]],
+    ['no JSON-RPC version', { id: 1, method: 'ping' }],
+    ['no body', undefined],
+  ])('answers %s with 400 and a JSON-RPC Invalid Request error', async (_case, body) => {
+    const response = await fetchRaw(`${t.url}/mcp`, { method: 'POST', body });
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.body)).toEqual({
+      jsonrpc: '2.0',
+      error: { code: -32600, message: 'Invalid Request' },
+    });
+  });
+
   it('answers an unknown method with a JSON-RPC error as JSON', async () => {
     const response = await fetchRaw(`${t.url}/mcp`, {
       method: 'POST',
