@@ -1,17 +1,15 @@
 // npm run bench [-- --repeats 3 --servers raw,event-stream-express --scenarios burst,fanout]
 // Each server runs as its own process on loopback; this process is the client. Servers
 // take turns in a rotating order, and each figure is the median of the repeats.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { IncomingMessage } from 'node:http';
 import { countFrames, fanOut, getText, openIdle } from './client.js';
+import { root, SERVERS, startServer } from './server-process.js';
 
-const root = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
   options: {
     repeats: { type: 'string', default: '3' },
@@ -28,67 +26,12 @@ const { values: args } = parseArgs({
   },
 });
 
-// `only`: the scenarios a server takes part in (a reference, not a contender).
-const SERVERS: Record<string, { file: string; env?: Record<string, string>; only?: string[] }> = {
-  raw: { file: 'bench/servers/raw.ts' },
-  'nest-sse': { file: 'bench/servers/nest-sse.ts' },
-  'better-sse': { file: 'bench/servers/better-sse.ts' },
-  'event-stream-express': { file: 'bench/servers/event-stream.ts', env: { ADAPTER: 'express' } },
-  'event-stream-fastify': { file: 'bench/servers/event-stream.ts', env: { ADAPTER: 'fastify' } },
-  'floor-express': {
-    file: 'bench/servers/framework-floor.ts',
-    env: { ADAPTER: 'express' },
-    only: ['memory'],
-  },
-  'floor-fastify': {
-    file: 'bench/servers/framework-floor.ts',
-    env: { ADAPTER: 'fastify' },
-    only: ['memory'],
-  },
-};
 const servers = args.servers.split(',');
 const selectedScenarios = new Set(args.scenarios.split(','));
 const EVENTS = Number(args.events);
 const FANOUT = args.fanout.split(',').map(Number);
 
 const PROFILES = join(root, 'bench/results/profiles');
-
-async function startServer(
-  name: string,
-  repeat: number,
-): Promise<{ base: string; child: ChildProcess }> {
-  const { file, env } = SERVERS[name];
-  // A folder per run: the module loader's thread writes a profile of its own.
-  const profile = args.profile
-    ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILES, `${name}-${repeat + 1}`)}`]
-    : [];
-  const child = spawn(
-    process.execPath,
-    [
-      ...profile,
-      '--expose-gc',
-      '--max-old-space-size=4096',
-      '--import',
-      './test/support/register-swc.mjs',
-      file,
-    ],
-    {
-      cwd: root,
-      env: { ...process.env, ...env, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  child.on('exit', (code, signal) => {
-    if (code !== null && code !== 0) process.stderr.write(`${name} exited with ${code}\n`);
-    else if (signal && signal !== 'SIGTERM')
-      process.stderr.write(`${name} was killed by ${signal}\n`);
-  });
-  const [line] = await createInterface({ input: child.stdout! })
-    [Symbol.asyncIterator]()
-    .next()
-    .then((r) => [r.value as string]);
-  return { base: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`, child };
-}
 
 const memory = async (base: string) =>
   JSON.parse(await getText(`${base}/memory`)) as { heapUsed: number; rss: number };
@@ -100,7 +43,11 @@ const median = (values: number[]) =>
 type Figures = Record<string, number>;
 
 async function measure(name: string, repeat: number): Promise<Figures> {
-  const { base, child } = await startServer(name, repeat);
+  // A folder per run: the module loader's thread writes a profile of its own.
+  const profile = args.profile
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILES, `${name}-${repeat + 1}`)}`]
+    : [];
+  const { base, stop } = await startServer(name, profile);
   const { only } = SERVERS[name];
   const scenarios = new Set(
     [...selectedScenarios].filter((scenario) => !only || only.includes(scenario)),
@@ -165,12 +112,7 @@ async function measure(name: string, repeat: number): Promise<Figures> {
       figures['stalled reader completes'] = result && result.frames >= 1_000_000 ? 1 : 0;
     }
   } finally {
-    // Servers exit on SIGTERM, writing their profile first.
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill();
-      await exited;
-    }
+    await stop();
   }
   return figures;
 }

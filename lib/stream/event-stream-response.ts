@@ -7,11 +7,13 @@ import { invalidValue } from '../sse/validation.js';
 import { EventStreamWriter, type EventStreamWriterOwner } from './event-stream-writer.js';
 import { HandlerResult } from './handler-result.js';
 import { BufferLimitExceededError } from './observable-pump.js';
-import { startPump, type Pump } from './pump.js';
+import { startPump, type Pump, type PumpOwner } from './pump.js';
 import { renderStreamError } from './stream-error.js';
 import type { StreamRoute } from './stream-route.js';
 import { drawRetry } from './stream-settings.js';
+import { abortStreamSignal } from './stream-signal.js';
 import { returnIterator, toStreamSource, type StreamSource } from './stream-source.js';
+import { TimerWheels } from './timer-wheel.js';
 
 /**
  * - pending: the method's result is settling (a Promise, a boxed result);
@@ -31,11 +33,18 @@ export type OpenStreams = Set<EventStreamResponse>;
 const logger = new Logger('EventStream');
 
 /** One request to an `@EventStream()` route, from the method's result to the last byte. */
-export class EventStreamResponse implements EventStreamWriterOwner {
+export class EventStreamResponse implements EventStreamWriterOwner, PumpOwner {
+  // Shared timers (no Timeout per stream): the headers go out `commitAfter` ms after the
+  // method returned a silent source; a stream ends `maxLifetime` ms after they went out.
+  private static readonly commits = new TimerWheels<EventStreamResponse>((response) =>
+    response.writer.commit(),
+  );
+  private static readonly lifetimes = new TimerWheels<EventStreamResponse>((response) =>
+    response.writer.end(),
+  );
+
   private current: StreamState = 'pending';
   private pump: Pump | undefined;
-  /** The commit timer until the headers are out, then the `maxLifetime` one. */
-  private timer: NodeJS.Timeout | undefined;
   /**
    * Nest's request chain, until the stream is handed over: it is let go then, so that
    * callbacks that live as long as the stream do not keep it.
@@ -49,7 +58,6 @@ export class EventStreamResponse implements EventStreamWriterOwner {
     private readonly platform: HttpPlatform,
     private readonly reply: object,
     private readonly request: RawRequest,
-    private readonly abort: AbortController,
     private readonly openStreams: OpenStreams,
   ) {
     openStreams.add(this);
@@ -96,8 +104,12 @@ export class EventStreamResponse implements EventStreamWriterOwner {
   // A method may return another @EventStream() method's result, boxed, or a Promise of it.
   private settle(value: unknown): void {
     if (value instanceof HandlerResult) this.settle(value.value);
-    else if (isThenable(value)) value.then((settled) => this.settle(settled), this.fail);
-    else this.start(value);
+    else if (isThenable(value)) {
+      value.then(
+        (settled) => this.settle(settled),
+        (error: unknown) => this.sourceFailed(error),
+      );
+    } else this.start(value);
   }
 
   private start(value: unknown): void {
@@ -111,12 +123,12 @@ export class EventStreamResponse implements EventStreamWriterOwner {
     }
     this.current = 'piping';
     const { settings, encode } = this.route;
-    this.pump = startPump(source, this.writer, encode, settings.maxBufferedBytes);
+    this.pump = startPump(source, this.writer, encode, settings.maxBufferedBytes, this);
     // The clock starts once the method has returned its source: guards and pipes
     // have run, so their errors are always HTTP errors.
     if (settings.commitAfter === 0) this.writer.commit();
-    else this.timer = setTimeout(() => this.writer.commit(), settings.commitAfter);
-    this.pump.finished.then(() => this.sourceEnded(), this.fail);
+    else if (!this.writer.isCommitted)
+      EventStreamResponse.commits.schedule(this, settings.commitAfter);
   }
 
   /** No stream: Nest answers the value as for any route (its interceptors, JSON). */
@@ -126,7 +138,7 @@ export class EventStreamResponse implements EventStreamWriterOwner {
     this.handBack(value);
   }
 
-  private sourceEnded(): void {
+  sourceEnded(): void {
     if (this.current === 'piping') {
       // It ended before its first event, the headers not out yet: nothing to stream.
       this.current = 'ended';
@@ -136,7 +148,7 @@ export class EventStreamResponse implements EventStreamWriterOwner {
     }
   }
 
-  private readonly fail = (error: unknown): void => {
+  sourceFailed(error: unknown): void {
     if (this.current === 'pending' || this.current === 'piping') {
       // Nothing sent yet: the exception filters answer with an ordinary HTTP error.
       this.current = 'failed';
@@ -160,7 +172,7 @@ export class EventStreamResponse implements EventStreamWriterOwner {
     const frame = this.errorFrame(error);
     if (frame !== undefined) this.writer.send(frame);
     this.writer.end();
-  };
+  }
 
   /** The route's `errorEvent` for this error, encoded; a failing `errorEvent` is logged. */
   private errorFrame(error: unknown): string | undefined {
@@ -193,7 +205,7 @@ export class EventStreamResponse implements EventStreamWriterOwner {
     if (!this.nest) return;
     this.nest = undefined;
     this.current = 'cancelled';
-    clearTimeout(this.timer);
+    this.cancelTimers();
     this.pump?.cancel();
   }
 
@@ -205,12 +217,9 @@ export class EventStreamResponse implements EventStreamWriterOwner {
   // StreamableFile): the stream then lives on its own, so interceptors such as a timeout
   // do not end it, and Nest's per-request state is not kept for its life.
   committed(): void {
-    clearTimeout(this.timer);
-    const { maxLifetime } = this.route.settings;
-    if (maxLifetime !== undefined) {
-      this.timer = setTimeout(() => this.writer.end(), maxLifetime);
-      this.timer.unref();
-    }
+    const { commitAfter, maxLifetime } = this.route.settings;
+    EventStreamResponse.commits.cancel(this, commitAfter);
+    if (maxLifetime !== undefined) EventStreamResponse.lifetimes.schedule(this, maxLifetime);
     if (this.current === 'piping' || this.current === 'pending') this.current = 'streaming';
     this.handBack(undefined);
   }
@@ -219,9 +228,9 @@ export class EventStreamResponse implements EventStreamWriterOwner {
   // unsubscribed at once), and a method waiting on the signal is told.
   closed(): void {
     this.openStreams.delete(this);
-    clearTimeout(this.timer);
+    this.cancelTimers();
     this.pump?.cancel();
-    this.abort.abort();
+    abortStreamSignal(this.request);
     if (this.current === 'pending' || this.current === 'piping') {
       // The client left before the headers (unless the filters answered an error that
       // came before the method returned): the reply Nest makes next must not write.
@@ -231,6 +240,12 @@ export class EventStreamResponse implements EventStreamWriterOwner {
       this.current = 'ended';
     }
     this.handBack(undefined);
+  }
+
+  private cancelTimers(): void {
+    const { commitAfter, maxLifetime } = this.route.settings;
+    EventStreamResponse.commits.cancel(this, commitAfter);
+    if (maxLifetime !== undefined) EventStreamResponse.lifetimes.cancel(this, maxLifetime);
   }
 
   private handBack(value: unknown): void {

@@ -1,5 +1,6 @@
 import { KEEPALIVE_COMMENT, retryFrame } from '../sse/format-sse-event.js';
 import type { RawResponse } from '../platform/index.js';
+import { TimerWheels } from './timer-wheel.js';
 
 export interface EventStreamWriterSettings {
   /**
@@ -24,6 +25,11 @@ export interface EventStreamWriterOwner {
   stalled(milliseconds: number): void;
 }
 
+/** What waits for the writer to take more (the pump of its source). */
+export interface ReadyWaiter {
+  writerReady(): void;
+}
+
 // Frames wait in one string and leave in one write per batch: when the tick that made
 // them is over, or as soon as this many characters are waiting.
 const BATCH_CHARS = 64 * 1024;
@@ -37,15 +43,23 @@ const TCP_KEEPALIVE_DELAY = 30_000;
  * States: open → committed → closed (or open → closed).
  */
 export class EventStreamWriter {
+  // Shared timers (no Timeout, no callback per stream): a keep-alive is due after
+  // `keepAlive` ms without a write (every write schedules it again), a stall after
+  // `stallTimeout` ms unwritable.
+  private static readonly keepAlives = new TimerWheels<EventStreamWriter>((writer) =>
+    writer.keepAliveDue(),
+  );
+  private static readonly stalls = new TimerWheels<EventStreamWriter>((writer) =>
+    writer.stallDue(),
+  );
+
   private pending = '';
   private flushQueued = false;
   private writable = true;
   private committed = false;
   private closed = false;
-  private lastWriteAt = 0;
-  private keepAliveTimer: NodeJS.Timeout | undefined;
-  private stallTimer: NodeJS.Timeout | undefined;
-  private readyWaiters: Array<() => void> = [];
+  /** The one that waits for the writer to take more (its source's pump), if any. */
+  private readyWaiter: ReadyWaiter | undefined;
   /** Whether a compressor added `flush()` (looked up once: a miss on every write costs). */
   private flushesCompressor = false;
 
@@ -88,16 +102,18 @@ export class EventStreamWriter {
     }
     if (!this.flushQueued) {
       this.flushQueued = true;
-      process.nextTick(this.flush);
+      process.nextTick(EventStreamWriter.flushLater, this);
     }
     return this.writable;
   }
 
-  /** Resolves when the producer may go on: the socket drained (or closed), or after one turn of the event loop. */
-  ready(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    if (this.writable) return new Promise((resolve) => setImmediate(resolve));
-    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  /**
+   * Tells `waiter` when the producer may go on: the socket drained (or closed), or
+   * after one turn of the event loop. One waiter at a time.
+   */
+  ready(waiter: ReadyWaiter): void {
+    if (this.closed || this.writable) setImmediate(tellReady, waiter);
+    else this.readyWaiter = waiter;
   }
 
   /** Sends the SSE headers now, with the `retry:` line if there is one. */
@@ -121,7 +137,8 @@ export class EventStreamWriter {
       res.flushHeaders();
       if (this.flushesCompressor) res.flush!();
     }
-    if (settings.keepAlive !== false) this.armKeepAlive(settings.keepAlive);
+    if (settings.keepAlive !== false)
+      EventStreamWriter.keepAlives.schedule(this, settings.keepAlive);
     this.owner.committed();
   }
 
@@ -155,66 +172,68 @@ export class EventStreamWriter {
     this.close();
   }
 
-  private readonly flush = (): void => {
+  private flush(): void {
     this.flushQueued = false;
     if (this.pending === '' || this.closed) return;
     const chunk = this.pending;
     this.pending = '';
-    this.writable = this.res.write(chunk) && this.writable;
-    if (!this.writable && this.stallTimer === undefined && this.settings.stallTimeout !== false) {
-      this.stallTimer = setTimeout(this.onStall, this.settings.stallTimeout);
-      this.stallTimer.unref();
+    const { keepAlive, stallTimeout } = this.settings;
+    if (!this.res.write(chunk) && this.writable) {
+      this.writable = false;
+      if (stallTimeout !== false) EventStreamWriter.stalls.schedule(this, stallTimeout);
     }
     if (this.flushesCompressor) this.res.flush!();
-    this.lastWriteAt = Date.now();
-  };
-
-  private armKeepAlive(delay: number): void {
-    this.keepAliveTimer = setTimeout(this.keepAliveTick, delay);
-    this.keepAliveTimer.unref();
+    // Once per batch, not per event: a move to the end of the keep-alive list.
+    if (keepAlive !== false) EventStreamWriter.keepAlives.schedule(this, keepAlive);
   }
 
-  // One timer per stream, re-armed for the rest of the silence, rather than one reset
-  // per event: events can come by the hundred thousand a second.
-  private readonly keepAliveTick = (): void => {
-    const interval = this.settings.keepAlive as number;
-    const silence = Date.now() - this.lastWriteAt;
-    if (silence >= interval && this.pending === '') {
-      this.pending = KEEPALIVE_COMMENT;
-      this.flush();
-      this.armKeepAlive(interval);
-    } else {
-      this.armKeepAlive(Math.max(interval - silence, 1));
-    }
-  };
+  // Due only after `keepAlive` ms without a write: every write schedules it again.
+  private keepAliveDue(): void {
+    // Frames waiting for the end of this tick go out instead (and schedule it again).
+    if (this.pending !== '') return;
+    this.pending = KEEPALIVE_COMMENT;
+    this.flush();
+  }
 
   private readonly onDrain = (): void => {
     this.writable = true;
-    clearTimeout(this.stallTimer);
-    this.stallTimer = undefined;
-    this.releaseWaiters();
+    if (this.settings.stallTimeout !== false) {
+      EventStreamWriter.stalls.cancel(this, this.settings.stallTimeout);
+    }
+    this.tellWaiter();
   };
 
   private readonly onClose = (): void => this.close();
 
   // Memory stays bounded while a client does not read, but its socket and its source
   // would be held for good.
-  private readonly onStall = (): void => {
+  private stallDue(): void {
     this.owner.stalled(this.settings.stallTimeout as number);
     this.destroy();
-  };
+  }
 
   private close(): void {
     if (this.closed) return;
     this.closed = true;
     this.pending = '';
-    clearTimeout(this.keepAliveTimer);
-    clearTimeout(this.stallTimer);
-    this.releaseWaiters();
+    const { keepAlive, stallTimeout } = this.settings;
+    if (keepAlive !== false) EventStreamWriter.keepAlives.cancel(this, keepAlive);
+    if (stallTimeout !== false) EventStreamWriter.stalls.cancel(this, stallTimeout);
+    // The owner stops the source first: the waiter then finds the stream over.
     this.owner.closed();
+    this.tellWaiter();
   }
 
-  private releaseWaiters(): void {
-    for (const resolve of this.readyWaiters.splice(0)) resolve();
+  private tellWaiter(): void {
+    const waiter = this.readyWaiter;
+    this.readyWaiter = undefined;
+    waiter?.writerReady();
+  }
+
+  /** `process.nextTick`'s callback, given the writer: no closure per writer. */
+  private static flushLater(this: void, writer: EventStreamWriter): void {
+    writer.flush();
   }
 }
+
+const tellReady = (waiter: ReadyWaiter): void => waiter.writerReady();

@@ -60,12 +60,15 @@ describe('ChannelSubscription (holding → live → ended)', () => {
     await expect(subscription.next()).rejects.toThrow('store down');
   });
 
-  it('pushes to a sink until it refuses, then wakes the consumer to pull', async () => {
+  it('pushes to a consumer until it refuses, then wakes it to pull', async () => {
     const subscription = new ChannelSubscription(10, jest.fn());
     subscription.goLive(undefined);
     const sunk: Array<string | undefined> = [];
     const wake = jest.fn();
-    subscription[PUSH_EVENTS]((pushed) => (sunk.push(pushed.id), sunk.length < 2), wake);
+    subscription[PUSH_EVENTS]({
+      accept: (pushed) => (sunk.push(pushed.id), sunk.length < 2),
+      wake,
+    });
     subscription.receive('1-1', event(1));
     expect(wake).not.toHaveBeenCalled();
     subscription.receive('1-2', event(2)); // refused: the socket is full
@@ -75,12 +78,12 @@ describe('ChannelSubscription (holding → live → ended)', () => {
     expect(await ids(subscription, 1)).toEqual(['1-3']);
   });
 
-  it('wakes a sink at once when events are queued or it has ended', () => {
+  it('wakes a consumer at once when events are queued or it has ended', () => {
     const subscription = new ChannelSubscription(10, jest.fn());
     subscription.goLive(undefined);
     subscription.receive('1-1', event(1));
     const wake = jest.fn();
-    subscription[PUSH_EVENTS](() => true, wake);
+    subscription[PUSH_EVENTS]({ accept: () => true, wake });
     expect(wake).toHaveBeenCalledTimes(1);
   });
 });

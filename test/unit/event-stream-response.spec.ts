@@ -6,6 +6,7 @@ import { createEventEncoder } from '../../lib/sse/event-encoder.js';
 import { EventStreamResponse, type OpenStreams } from '../../lib/stream/event-stream-response.js';
 import { HandlerResult } from '../../lib/stream/handler-result.js';
 import { DEFAULT_STREAM_SETTINGS } from '../../lib/stream/stream-settings.js';
+import { streamAbortController } from '../../lib/stream/stream-signal.js';
 import { Deferred } from '../support/deferred.js';
 import { FakeResponse } from '../support/fake-response.js';
 
@@ -20,7 +21,7 @@ function start(returned: unknown) {
     takeOver: () => takeOvers.push(1),
   };
   const openStreams: OpenStreams = new Set();
-  const abort = new AbortController();
+  const request = { method: 'GET', httpVersion: '1.1', headers: {} };
   const response = new EventStreamResponse(
     {
       name: 'Test.route',
@@ -31,8 +32,7 @@ function start(returned: unknown) {
     {} as ExecutionContext,
     platform,
     {},
-    { method: 'GET', httpVersion: '1.1', headers: {} },
-    abort,
+    request,
     openStreams,
   );
   const nest: Array<[string, unknown?]> = [];
@@ -53,7 +53,7 @@ function start(returned: unknown) {
     ended,
     takeOvers,
     openStreams,
-    abort,
+    signal: () => streamAbortController(request).signal,
     subscription,
   };
 }
@@ -83,7 +83,7 @@ describe('EventStreamResponse (pending → piping → streaming → ended | fail
     expect(run.res.body).toBe('data: 1\n\ndata: 2\n\n');
     expect(run.takeOvers).toHaveLength(1);
     expect(run.openStreams.size).toBe(0);
-    expect(run.abort.signal.aborted).toBe(true);
+    expect(run.signal().aborted).toBe(true);
   });
 
   it('hands a value that is no stream to Nest, which answers it', async () => {
@@ -143,7 +143,7 @@ describe('EventStreamResponse (pending → piping → streaming → ended | fail
     expect(run.response.state).toBe('ended');
     expect(run.takeOvers).toHaveLength(1);
     expect(run.nest).toEqual([['next', undefined], ['complete']]);
-    expect(run.abort.signal.aborted).toBe(true);
+    expect(run.signal().aborted).toBe(true);
   });
 
   it('answers 204 for a source that ends before its first event', async () => {

@@ -54,7 +54,7 @@ describe('EventStreamWriter (open → committed → closed)', () => {
     await tick();
     expect(w.send('data: 2\n\n')).toBe(false);
     let ready = false;
-    void w.ready().then(() => (ready = true));
+    w.ready({ writerReady: () => (ready = true) });
     await tick();
     expect(ready).toBe(false);
     res.drain();
