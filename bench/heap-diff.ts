@@ -20,6 +20,9 @@ const { values: args } = parseArgs({
     },
     clients: { type: 'string', default: '1000' },
     top: { type: 'string', default: '25' },
+    // Keeps the snapshots (<server>-before/after.heapsnapshot) in this folder, for a look
+    // at their retainers in DevTools.
+    keep: { type: 'string' },
   },
 });
 const CLIENTS = Number(args.clients);
@@ -52,10 +55,10 @@ function summarise(file: string): Map<string, { bytes: number; count: number }> 
 }
 
 async function snapshot(base: string, label: string) {
-  const file = join(tmpdir(), `bench-heap-${process.pid}-${label}.heapsnapshot`);
+  const file = join(args.keep ?? tmpdir(), `${label}.heapsnapshot`);
   await getText(`${base}/heap-snapshot?file=${encodeURIComponent(file)}`);
   const kinds = summarise(file);
-  rmSync(file);
+  if (!args.keep) rmSync(file);
   return kinds;
 }
 
@@ -65,9 +68,9 @@ async function perStream(name: string): Promise<Map<string, { bytes: number; cou
   try {
     for (const response of await openIdle(base, 200)) response.destroy();
     await setTimeout(500); // as in the memory scenario: the warm-up connections close
-    const before = await snapshot(base, 'before');
+    const before = await snapshot(base, `${name}-before`);
     const idle = await openIdle(base, CLIENTS);
-    const after = await snapshot(base, 'after');
+    const after = await snapshot(base, `${name}-after`);
     for (const response of idle) response.destroy();
     const diff = new Map<string, { bytes: number; count: number }>();
     for (const kind of new Set([...before.keys(), ...after.keys()])) {

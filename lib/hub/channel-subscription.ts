@@ -38,6 +38,7 @@ export class ChannelSubscription
   private replayedUpTo: string | undefined;
 
   constructor(
+    readonly channel: string,
     private readonly maxQueued: number,
     private readonly onEnd: (subscription: ChannelSubscription) => void,
   ) {}

@@ -34,6 +34,13 @@ export interface ReadyWaiter {
 // them is over, or as soon as this many characters are waiting.
 const BATCH_CHARS = 64 * 1024;
 
+const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache, no-transform',
+  'X-Accel-Buffering': 'no',
+};
+const SSE_HEADERS_WITH_KEEP_ALIVE = { ...SSE_HEADERS, Connection: 'keep-alive' };
+
 /** Idle time before the OS probes a stream's socket for a peer that is gone. */
 const TCP_KEEPALIVE_DELAY = 30_000;
 
@@ -63,13 +70,25 @@ export class EventStreamWriter {
   /** Whether a compressor added `flush()` (looked up once: a miss on every write costs). */
   private flushesCompressor = false;
 
+  // The settings, copied: the object they come in is made per request.
+  private readonly keepAlive: number | false;
+  private readonly stallTimeout: number | false;
+  private readonly retry: number | undefined;
+  private readonly connectionKeepAlive: boolean;
+
   constructor(
     private readonly res: RawResponse,
-    private readonly settings: EventStreamWriterSettings,
+    settings: EventStreamWriterSettings,
     private readonly owner: EventStreamWriterOwner,
   ) {
-    res.on('drain', this.onDrain);
-    res.on('close', this.onClose);
+    this.keepAlive = settings.keepAlive;
+    this.stallTimeout = settings.stallTimeout;
+    this.retry = settings.retry;
+    this.connectionKeepAlive = settings.connectionKeepAlive;
+    // Listeners shared by every writer (they find theirs by the response), and 'drain'
+    // only while the socket is full: no closures, no listener slot per idle stream.
+    EventStreamWriter.writers.set(res, this);
+    res.on('close', EventStreamWriter.onResponseClose);
     // A client that left during a slow guard or interceptor has no 'close' left to emit.
     if (res.destroyed) this.close();
   }
@@ -120,25 +139,26 @@ export class EventStreamWriter {
   commit(): void {
     if (this.committed || this.closed) return;
     this.committed = true;
-    const { res, settings } = this;
+    const { res } = this;
     this.owner.takeOver();
-    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-    res.setHeader('Cache-Control', 'no-cache, no-transform');
-    res.setHeader('X-Accel-Buffering', 'no');
-    if (settings.connectionKeepAlive) res.setHeader('Connection', 'keep-alive');
     res.removeHeader('Content-Length');
+    // One writeHead() with an object, not a setHeader() each: when nothing set a header
+    // before (Fastify, node:http), Node sends them without keeping a copy (~0.4 KB).
+    res.writeHead(
+      res.statusCode,
+      this.connectionKeepAlive ? SSE_HEADERS_WITH_KEEP_ALIVE : SSE_HEADERS,
+    );
     // A peer that vanished (half-open connection) is found even while nothing is written.
     res.socket?.setKeepAlive?.(true, TCP_KEEPALIVE_DELAY);
     this.flushesCompressor = typeof res.flush === 'function';
-    if (settings.retry !== undefined) {
-      this.pending = retryFrame(settings.retry) + this.pending;
+    if (this.retry !== undefined) {
+      this.pending = retryFrame(this.retry) + this.pending;
       this.flush();
     } else if (this.pending === '') {
       res.flushHeaders();
       if (this.flushesCompressor) res.flush!();
     }
-    if (settings.keepAlive !== false)
-      EventStreamWriter.keepAlives.schedule(this, settings.keepAlive);
+    if (this.keepAlive !== false) EventStreamWriter.keepAlives.schedule(this, this.keepAlive);
     this.owner.committed();
   }
 
@@ -177,9 +197,10 @@ export class EventStreamWriter {
     if (this.pending === '' || this.closed) return;
     const chunk = this.pending;
     this.pending = '';
-    const { keepAlive, stallTimeout } = this.settings;
+    const { keepAlive, stallTimeout } = this;
     if (!this.res.write(chunk) && this.writable) {
       this.writable = false;
+      this.res.once('drain', EventStreamWriter.onResponseDrain);
       if (stallTimeout !== false) EventStreamWriter.stalls.schedule(this, stallTimeout);
     }
     if (this.flushesCompressor) this.res.flush!();
@@ -195,20 +216,16 @@ export class EventStreamWriter {
     this.flush();
   }
 
-  private readonly onDrain = (): void => {
+  private drained(): void {
     this.writable = true;
-    if (this.settings.stallTimeout !== false) {
-      EventStreamWriter.stalls.cancel(this, this.settings.stallTimeout);
-    }
+    if (this.stallTimeout !== false) EventStreamWriter.stalls.cancel(this, this.stallTimeout);
     this.tellWaiter();
-  };
-
-  private readonly onClose = (): void => this.close();
+  }
 
   // Memory stays bounded while a client does not read, but its socket and its source
   // would be held for good.
   private stallDue(): void {
-    this.owner.stalled(this.settings.stallTimeout as number);
+    this.owner.stalled(this.stallTimeout as number);
     this.destroy();
   }
 
@@ -216,7 +233,7 @@ export class EventStreamWriter {
     if (this.closed) return;
     this.closed = true;
     this.pending = '';
-    const { keepAlive, stallTimeout } = this.settings;
+    const { keepAlive, stallTimeout } = this;
     if (keepAlive !== false) EventStreamWriter.keepAlives.cancel(this, keepAlive);
     if (stallTimeout !== false) EventStreamWriter.stalls.cancel(this, stallTimeout);
     // The owner stops the source first: the waiter then finds the stream over.
@@ -228,6 +245,16 @@ export class EventStreamWriter {
     const waiter = this.readyWaiter;
     this.readyWaiter = undefined;
     waiter?.writerReady();
+  }
+
+  private static readonly writers = new WeakMap<RawResponse, EventStreamWriter>();
+
+  private static onResponseClose(this: RawResponse): void {
+    EventStreamWriter.writers.get(this)!.close();
+  }
+
+  private static onResponseDrain(this: RawResponse): void {
+    EventStreamWriter.writers.get(this)!.drained();
   }
 
   /** `process.nextTick`'s callback, given the writer: no closure per writer. */
