@@ -28,9 +28,13 @@ export function serializeSseFields(fields: SseFields): string {
   return `${frame}\n`;
 }
 
-/** The frame that sets the client's reconnection delay, first in a stream's body. */
-export function retryFrame(milliseconds: number): string {
-  return `retry: ${milliseconds}\n\n`;
+/**
+ * The first frame of every stream, sent with the headers: a comment, so that proxies
+ * that wait for a first body byte (Cloudflare and others) open the stream at once, and
+ * the `retry:` line if there is one, so the client knows its delay before any event.
+ */
+export function openingFrame(retry: number | undefined): string {
+  return retry === undefined ? ':\n\n' : `:\nretry: ${retry}\n\n`;
 }
 
 /** One `data:` frame for JSON text, which never holds a raw line break: the hot path. */

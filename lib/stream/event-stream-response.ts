@@ -6,6 +6,7 @@ import { ServerSentEvent } from '../sse/server-sent-event.js';
 import { invalidValue } from '../sse/validation.js';
 import { EventStreamWriter, type EventStreamWriterOwner } from './event-stream-writer.js';
 import { HandlerResult } from './handler-result.js';
+import type { ClosableStream, OpenStreams } from './open-streams.js';
 import { BufferLimitExceededError } from './observable-pump.js';
 import { startPump, type Pump, type PumpOwner } from './pump.js';
 import { renderStreamError } from './stream-error.js';
@@ -27,13 +28,10 @@ import { TimerWheels } from './timer-wheel.js';
 export type StreamState =
   'pending' | 'piping' | 'streaming' | 'answered' | 'ended' | 'failed' | 'cancelled';
 
-/** The streams of one interceptor still open, so that `app.close()` can end them. */
-export type OpenStreams = Set<EventStreamResponse>;
-
 const logger = new Logger('EventStream');
 
 /** One request to an `@EventStream()` route, from the method's result to the last byte. */
-export class EventStreamResponse implements EventStreamWriterOwner, PumpOwner {
+export class EventStreamResponse implements EventStreamWriterOwner, PumpOwner, ClosableStream {
   // Shared timers (no Timeout per stream): the headers go out `commitAfter` ms after the
   // method returned a silent source; a stream ends `maxLifetime` ms after they went out.
   private static readonly commits = new TimerWheels<EventStreamResponse>((response) =>
@@ -116,8 +114,9 @@ export class EventStreamResponse implements EventStreamWriterOwner, PumpOwner {
     const source = toStreamSource(value);
     if (this.current !== 'pending') return closeSource(source);
     if (!source) return this.answer(value);
-    // HEAD asks for the headers only, and the source might never end.
-    if (this.request.method === 'HEAD') {
+    // HEAD asks for the headers only, and the source might never end. Once the app is
+    // closing, a stream opens only to tell its client to come back (to another instance).
+    if (this.request.method === 'HEAD' || this.openStreams.closing) {
       closeSource(source);
       return this.writer.end();
     }

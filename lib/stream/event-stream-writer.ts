@@ -1,4 +1,4 @@
-import { KEEPALIVE_COMMENT, retryFrame } from '../sse/format-sse-event.js';
+import { KEEPALIVE_COMMENT, openingFrame } from '../sse/format-sse-event.js';
 import type { RawResponse } from '../platform/index.js';
 import { TimerWheels } from './timer-wheel.js';
 
@@ -119,10 +119,7 @@ export class EventStreamWriter {
       this.flush();
       return false;
     }
-    if (!this.flushQueued) {
-      this.flushQueued = true;
-      process.nextTick(EventStreamWriter.flushLater, this);
-    }
+    this.queueFlush();
     return this.writable;
   }
 
@@ -135,7 +132,7 @@ export class EventStreamWriter {
     else this.readyWaiter = waiter;
   }
 
-  /** Sends the SSE headers now, with the `retry:` line if there is one. */
+  /** Sends the SSE headers now, with the opening frame. */
   commit(): void {
     if (this.committed || this.closed) return;
     this.committed = true;
@@ -151,13 +148,9 @@ export class EventStreamWriter {
     // A peer that vanished (half-open connection) is found even while nothing is written.
     res.socket?.setKeepAlive?.(true, TCP_KEEPALIVE_DELAY);
     this.flushesCompressor = typeof res.flush === 'function';
-    if (this.retry !== undefined) {
-      this.pending = retryFrame(this.retry) + this.pending;
-      this.flush();
-    } else if (this.pending === '') {
-      res.flushHeaders();
-      if (this.flushesCompressor) res.flush!();
-    }
+    // With the first event, when one is on its way in this tick: one write for both.
+    this.pending = openingFrame(this.retry) + this.pending;
+    this.queueFlush();
     if (this.keepAlive !== false) EventStreamWriter.keepAlives.schedule(this, this.keepAlive);
     this.owner.committed();
   }
@@ -190,6 +183,12 @@ export class EventStreamWriter {
     if (this.closed) return;
     this.res.destroy();
     this.close();
+  }
+
+  private queueFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    process.nextTick(EventStreamWriter.flushLater, this);
   }
 
   private flush(): void {

@@ -7,12 +7,14 @@ import {
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { Server } from 'node:net';
 import { mergeMap, Observable } from 'rxjs';
 import { EVENT_STREAM_MODULE_OPTIONS } from '../event-stream.constants.js';
 import type { EventStreamModuleOptions } from '../interfaces/event-stream-options.interface.js';
 import { platformOf } from '../platform/index.js';
-import { EventStreamResponse, type OpenStreams } from './event-stream-response.js';
-import { endStreams } from './end-streams.js';
+import { EventStreamResponse } from './event-stream-response.js';
+import { OpenStreams } from './open-streams.js';
 import { compileStreamRoute, type StreamRoute } from './stream-route.js';
 
 /**
@@ -23,12 +25,13 @@ import { compileStreamRoute, type StreamRoute } from './stream-route.js';
 @Injectable()
 export class EventStreamInterceptor implements NestInterceptor, BeforeApplicationShutdown {
   private readonly routes = new WeakMap<object, StreamRoute>();
-  private readonly openStreams: OpenStreams = new Set();
+  private readonly openStreams = new OpenStreams();
 
   constructor(
     @Optional()
     @Inject(EVENT_STREAM_MODULE_OPTIONS)
     private readonly moduleOptions?: EventStreamModuleOptions,
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -56,7 +59,11 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
 
   /** `app.close()`: end every open stream (over `shutdownDrain`), so that the server can close. */
   beforeApplicationShutdown(): Promise<void> {
-    return endStreams([...this.openStreams], this.moduleOptions?.shutdownDrain ?? 0);
+    const drain = this.moduleOptions?.shutdownDrain ?? 0;
+    // Nest stops listening only after these hooks: during a drain, a proxy would keep
+    // sending this instance the very clients it is sending away.
+    if (drain > 0) stopListening(this.adapterHost?.httpAdapter?.getHttpServer());
+    return this.openStreams.end(drain);
   }
 
   private route(context: ExecutionContext): StreamRoute {
@@ -68,4 +75,8 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
     }
     return route;
   }
+}
+
+function stopListening(server: Server | undefined): void {
+  if (server?.listening) server.close();
 }

@@ -211,7 +211,7 @@ describe.each(ADAPTERS)(`hostile requests (%s, ${NEST})`, (adapter) => {
     it.each(['sync', 'async', 'observable'])('after the first event: %s', async (kind) => {
       const { status, body } = await fetchRaw(`${t.url}/after/${kind}`);
       expect(status).toBe(200);
-      expect(body).toBe(`data: 1\n\nevent: error\ndata: ${INTERNAL}\n\n`);
+      expect(body).toBe(`:\n\ndata: 1\n\nevent: error\ndata: ${INTERNAL}\n\n`);
       expect(logger.entries.filter((e) => e.level === 'error')).toHaveLength(1);
     });
   });
@@ -244,6 +244,6 @@ describe.each(ADAPTERS)(`hostile requests (%s, ${NEST})`, (adapter) => {
     });
     expect(stream.status).toBe(200);
     expect(stream.headers['access-control-allow-origin']).toBe('http://app.example');
-    expect(stream.body).toBe('data: "cross-origin"\n\n');
+    expect(stream.body).toBe(':\n\ndata: "cross-origin"\n\n');
   });
 });

@@ -3,6 +3,7 @@ import { Controller, Get } from '@nestjs/common';
 import { EventStream, EventStreamModule } from 'nestjs-event-stream';
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -21,6 +22,16 @@ class EndlessController {
       await sleep(1000);
     }
   }
+}
+
+function connectTo(url: string): Promise<void> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.destroy();
+      resolve();
+    }).on('error', reject);
+  });
 }
 
 /** Opens `count` streams; resolves once each has its first event, with a promise per stream of its end. */
@@ -61,7 +72,7 @@ describe.each(ADAPTERS)(`shutdown (%s, ${NEST})`, (adapter) => {
     const closeMs = performance.now() - started;
     const bodies = await Promise.all(ends);
     expect(closeMs).toBeLessThan(2000);
-    expect(bodies.every((body) => body.startsWith('data: 0\n\n'))).toBe(true);
+    expect(bodies.every((body) => body.startsWith(':\n\ndata: 0\n\n'))).toBe(true);
   }, 30_000);
 
   it('shutdownDrain spreads the ends over its window, then app.close() resolves', async () => {
@@ -76,10 +87,13 @@ describe.each(ADAPTERS)(`shutdown (%s, ${NEST})`, (adapter) => {
     const endedAt: number[] = [];
     for (const end of ends) void end.then(() => endedAt.push(performance.now()));
     const started = performance.now();
-    await app.close();
+    const closed = app.close();
+    // It stops taking connections as the drain begins: a proxy sends new clients elsewhere.
+    await expect(connectTo(url)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await closed;
     const closedAt = performance.now();
     const bodies = await Promise.all(ends);
-    expect(bodies.every((body) => body.startsWith('data: 0\n\n'))).toBe(true);
+    expect(bodies.every((body) => body.startsWith(':\n\ndata: 0\n\n'))).toBe(true);
     // Ten ends 40 ms apart: the last at least 360 ms after the first, none after close().
     expect(Math.max(...endedAt) - Math.min(...endedAt)).toBeGreaterThanOrEqual(300);
     expect(closedAt - started).toBeGreaterThanOrEqual(360);
@@ -112,6 +126,6 @@ describe.each(ADAPTERS)(`shutdown (%s, ${NEST})`, (adapter) => {
     expect(await exited).toEqual([null, 'SIGTERM']);
     expect(report).toEqual({ open: 100, ended: 100, closeMs: expect.any(Number) });
     expect(report.closeMs).toBeLessThan(2000);
-    expect(bodies.every((body) => body.startsWith('data: 0\n\n'))).toBe(true);
+    expect(bodies.every((body) => body.startsWith(':\n\ndata: 0\n\n'))).toBe(true);
   }, 30_000);
 });

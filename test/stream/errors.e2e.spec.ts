@@ -258,7 +258,7 @@ describe.each(ADAPTERS)(`errors (%s, ${NEST})`, (adapter) => {
       const response = await fetchRaw(`${t.url}/fails-later`);
       expect(response.status).toBe(200);
       expect(response.body).toBe(
-        'data: 1\n\ndata: 2\n\nevent: error\ndata: {"statusCode":500,"message":"Internal server error"}\n\n',
+        ':\n\ndata: 1\n\ndata: 2\n\nevent: error\ndata: {"statusCode":500,"message":"Internal server error"}\n\n',
       );
       expect(response.body).not.toMatch(/hunter2|at .*\.ts/);
       const errors = logger.entries.filter((e) => e.level === 'error');
@@ -275,8 +275,8 @@ describe.each(ADAPTERS)(`errors (%s, ${NEST})`, (adapter) => {
 
     it("sends an HttpException's response, unlogged", async () => {
       const response = await fetchRaw(`${t.url}/http-error-later`);
-      const [first, error, end] = response.body.split('\n\n');
-      expect([first, end]).toEqual(['data: 1', '']);
+      const [opening, first, error, end] = response.body.split('\n\n');
+      expect([opening, first, end]).toEqual([':', 'data: 1', '']);
       expect(error).toMatch(/^event: error\ndata: /);
       expect(JSON.parse(error.slice('event: error\ndata: '.length))).toEqual({
         statusCode: 409,
@@ -289,7 +289,7 @@ describe.each(ADAPTERS)(`errors (%s, ${NEST})`, (adapter) => {
     it('handles an Observable that errors later the same way', async () => {
       const response = await fetchRaw(`${t.url}/observable-fails-later`);
       expect(response.body).toBe(
-        'data: "first"\n\nevent: error\ndata: {"statusCode":500,"message":"Internal server error"}\n\n',
+        ':\n\ndata: "first"\n\nevent: error\ndata: {"statusCode":500,"message":"Internal server error"}\n\n',
       );
       expect(response.body).not.toContain('secret');
     });
@@ -297,7 +297,7 @@ describe.each(ADAPTERS)(`errors (%s, ${NEST})`, (adapter) => {
     it('treats a value that cannot be encoded as an error of the stream', async () => {
       const response = await fetchRaw(`${t.url}/unencodable-later`);
       expect(response.body).toBe(
-        'data: 1\n\nevent: error\ndata: {"statusCode":500,"message":"Internal server error"}\n\n',
+        ':\n\ndata: 1\n\nevent: error\ndata: {"statusCode":500,"message":"Internal server error"}\n\n',
       );
       expect(logger.entries.filter((e) => e.level === 'error')).toHaveLength(1);
     });

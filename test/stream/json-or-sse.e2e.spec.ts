@@ -165,7 +165,7 @@ describe.each(ADAPTERS)(`JSON or SSE per request (%s, ${NEST})`, (adapter) => {
     expect(JSON.parse(json.body)).toEqual({ ok: true });
     const stream = await fetchRaw(`${t.url}/created?stream=1`, { method: 'POST' });
     expect(stream.status).toBe(201);
-    expect(stream.body).toBe('data: "Hel"\n\ndata: "lo"\n\n');
+    expect(stream.body).toBe(':\n\ndata: "Hel"\n\ndata: "lo"\n\n');
   });
 
   it('lets a passthrough response set the status of a JSON answer (MCP: 202, no body)', async () => {
@@ -185,7 +185,7 @@ describe.each(ADAPTERS)(`JSON or SSE per request (%s, ${NEST})`, (adapter) => {
     expect(first.status).toBe(200);
     expect(first.headers['mcp-session-id']).toBe('session-1');
     expect(first.headers['content-type']).toBe('text/event-stream; charset=utf-8');
-    expect(first.body).toBe('data: "Hel"\n\ndata: "lo"\n\n');
+    expect(first.body).toBe(':\n\ndata: "Hel"\n\ndata: "lo"\n\n');
     const second = await fetchRaw(`${t.url}/completions`, { method: 'POST', body: {} });
     expect(JSON.parse(second.body)).toEqual({ text: 'Hello' });
   });
@@ -199,33 +199,33 @@ describe.each(ADAPTERS)(`JSON or SSE per request (%s, ${NEST})`, (adapter) => {
   it('ends a failed stream with the route errorEvent frame (AI SDK error chunk)', async () => {
     const { body } = await fetchRaw(`${t.url}/ai-sdk`, { method: 'POST' });
     expect(body).toBe(
-      'data: "partial"\n\ndata: {"type":"error","errorText":"Internal server error"}\n\n',
+      ':\n\ndata: "partial"\n\ndata: {"type":"error","errorText":"Internal server error"}\n\n',
     );
   });
 
   it('gives errorEvent the request context (a JSON-RPC id from the body)', async () => {
     const { body } = await fetchRaw(`${t.url}/json-rpc`, { method: 'POST', body: { id: 7 } });
     expect(body).toBe(
-      'data: "partial"\n\ndata: {"jsonrpc":"2.0","id":7,"error":{"code":-32603,"message":"Internal server error"}}\n\n',
+      ':\n\ndata: "partial"\n\ndata: {"jsonrpc":"2.0","id":7,"error":{"code":-32603,"message":"Internal server error"}}\n\n',
     );
   });
 
   it('ends without a frame when errorEvent returns undefined', async () => {
     const { body } = await fetchRaw(`${t.url}/silent-error`);
-    expect(body).toBe('data: "partial"\n\n');
+    expect(body).toBe(':\n\ndata: "partial"\n\n');
   });
 
   it('takes the forRoot errorEvent as the default', async () => {
     const { body } = await fetchRaw(`${t.url}/module-default`);
     expect(body).toBe(
-      'data: "partial"\n\nevent: failure\ndata: {"reason":"Internal server error"}\n\n',
+      ':\n\ndata: "partial"\n\nevent: failure\ndata: {"reason":"Internal server error"}\n\n',
     );
   });
 
   it('ends without a frame, and keeps serving, when errorEvent returns something else', async () => {
     const { body } = await fetchRaw(`${t.url}/bad-error-event`);
-    expect(body).toBe('data: "partial"\n\n');
-    expect((await fetchRaw(`${t.url}/silent-error`)).body).toBe('data: "partial"\n\n');
+    expect(body).toBe(':\n\ndata: "partial"\n\n');
+    expect((await fetchRaw(`${t.url}/silent-error`)).body).toBe(':\n\ndata: "partial"\n\n');
   });
 });
 

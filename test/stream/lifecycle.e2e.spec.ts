@@ -307,7 +307,7 @@ describe.each(ADAPTERS)(`lifecycle (%s, ${NEST})`, (adapter) => {
     const started = performance.now();
     await app.close();
     expect(performance.now() - started).toBeLessThan(2000);
-    for (const body of await Promise.all(clients)) expect(body).toMatch(/^data: 0\n\n/);
+    for (const body of await Promise.all(clients)) expect(body).toMatch(/^:\n\ndata: 0\n\n/);
   });
 
   it('200 concurrent clients each get every event', async () => {

@@ -42,7 +42,7 @@ describe.each(ADAPTERS)(`EventStreamModule (%s, ${NEST})`, (adapter) => {
   it('routes work without the module, on built-in defaults', async () => {
     t = await startApp({ controllers: [DefaultsController] }, { adapter });
     expect((await fetchRaw(`${t.url}/defaults`)).body).toBe(
-      'data: {"name":"visible","secret":"hidden"}\n\n',
+      ':\n\ndata: {"name":"visible","secret":"hidden"}\n\n',
     );
   });
 
@@ -57,11 +57,11 @@ describe.each(ADAPTERS)(`EventStreamModule (%s, ${NEST})`, (adapter) => {
       { adapter },
     );
     expect((await fetchRaw(`${t.url}/defaults`)).body).toBe(
-      'retry: 1000\n\ndata: {"name":"visible"}\n\n',
+      ':\nretry: 1000\n\ndata: {"name":"visible"}\n\n',
     );
     // A route's serialize options replace the module's key by key.
     expect((await fetchRaw(`${t.url}/overridden`)).body).toBe(
-      'retry: 50\n\ndata: {"secret":"hidden"}\n\n',
+      ':\nretry: 50\n\ndata: {"secret":"hidden"}\n\n',
     );
   });
 
@@ -79,7 +79,7 @@ describe.each(ADAPTERS)(`EventStreamModule (%s, ${NEST})`, (adapter) => {
       },
       { adapter },
     );
-    expect((await fetchRaw(`${t.url}/defaults`)).body).toMatch(/^retry: 777\n\n/);
+    expect((await fetchRaw(`${t.url}/defaults`)).body).toMatch(/^:\nretry: 777\n\n/);
   });
 
   it('forRootAsync() rejects bad options from the factory when the app starts', async () => {

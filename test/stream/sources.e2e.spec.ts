@@ -256,7 +256,7 @@ describe.each(ADAPTERS)(`sources and serialisation (%s, ${NEST})`, (adapter) => 
     const { body } = await fetchRaw(`${t.url}/envelope`);
     expect(body).toBe(
       [
-        ': note\nevent: update\nid: a-1\nretry: 3000\ndata: {"ok":true}\n\n',
+        ':\n\n: note\nevent: update\nid: a-1\nretry: 3000\ndata: {"ok":true}\n\n',
         'data: line one\ndata: line two\n\n',
         'data: "quoted"\n\n',
         'data: "plain string"\n\n',
@@ -277,7 +277,7 @@ describe.each(ADAPTERS)(`sources and serialisation (%s, ${NEST})`, (adapter) => 
 
   it('invents no id', async () => {
     const { body } = await fetchRaw(`${t.url}/no-id`);
-    expect(body).toBe('data: {"a":1}\n\ndata: 2\n\n');
+    expect(body).toBe(':\n\ndata: {"a":1}\n\ndata: 2\n\n');
   });
 
   it('answers 204 No Content when the source ends before its first event', async () => {

@@ -27,6 +27,8 @@ const gateOpened = async (index: number) => {
   return gates[index];
 };
 
+const lifetime = { closed: new Deferred<void>() };
+
 @Controller()
 class TimingController {
   @Get('keep-alive')
@@ -39,6 +41,16 @@ class TimingController {
   @EventStream({ keepAlive: false })
   async *noKeepAlive() {
     for (;;) yield await nextGate();
+  }
+
+  @Get('short-lived')
+  @EventStream({ maxLifetime: 60_000, keepAlive: false })
+  async *shortLived() {
+    try {
+      for (;;) yield await nextGate();
+    } finally {
+      lifetime.closed.resolve();
+    }
   }
 
   @Get('silent')
@@ -99,7 +111,7 @@ describe.each(ADAPTERS)(`timing (%s, ${NEST})`, (adapter) => {
     (await gateOpened(3)).resolve('d');
     await stream.waitForText('data: "d"\n\n');
     expect(stream.body()).toBe(
-      'data: "a"\n\ndata: "b"\n\ndata: "c"\n\n: ping\n\n: ping\n\ndata: "d"\n\n',
+      ':\n\ndata: "a"\n\ndata: "b"\n\ndata: "c"\n\n: ping\n\n: ping\n\ndata: "d"\n\n',
     );
   });
 
@@ -110,7 +122,7 @@ describe.each(ADAPTERS)(`timing (%s, ${NEST})`, (adapter) => {
     jest.advanceTimersByTime(3_600_000);
     (await gateOpened(1)).resolve('b');
     await stream.waitForText('data: "b"\n\n');
-    expect(stream.body()).toBe('data: "a"\n\ndata: "b"\n\n');
+    expect(stream.body()).toBe(':\n\ndata: "a"\n\ndata: "b"\n\n');
   });
 
   it('a silent source still answers with an HTTP error until commitAfter has passed', async () => {
@@ -131,5 +143,37 @@ describe.each(ADAPTERS)(`timing (%s, ${NEST})`, (adapter) => {
     await opened;
     expect(source.readyState).toBe(EventSource.OPEN);
     source.close();
+  });
+  // Proxies that wait for a first body byte (Cloudflare and others) would otherwise hold
+  // a silent stream back until the first keep-alive, 15 s later.
+  it("a silent source's body starts with a comment as its headers go out", async () => {
+    const stream = openStream(`${t.url}/keep-alive`);
+    await gateOpened(0);
+    jest.advanceTimersByTime(250);
+    await stream.waitForText(':\n\n');
+    expect(stream.body()).toBe(':\n\n');
+    jest.advanceTimersByTime(999);
+    (await gateOpened(0)).resolve('a');
+    await stream.waitForText('data: "a"\n\n');
+    expect(stream.body()).toBe(':\n\ndata: "a"\n\n');
+  });
+  it('ends a stream cleanly maxLifetime ms after its headers went out, closing its source', async () => {
+    lifetime.closed = new Deferred<void>();
+    const stream = openStream(`${t.url}/short-lived`);
+    let ended = false;
+    void stream.done.then(() => (ended = true));
+    (await gateOpened(0)).resolve('a');
+    await stream.waitForText('data: "a"\n\n');
+    jest.advanceTimersByTime(59_999);
+    (await gateOpened(1)).resolve('b');
+    await stream.waitForText('data: "b"\n\n');
+    expect(ended).toBe(false);
+    jest.advanceTimersByTime(1);
+    const { status, body } = await stream.done;
+    expect(status).toBe(200);
+    expect(body).toBe(':\n\ndata: "a"\n\ndata: "b"\n\n');
+    // The generator, parked on its next gate, is closed too.
+    (await gateOpened(2)).resolve('c');
+    await lifetime.closed.promise;
   });
 });

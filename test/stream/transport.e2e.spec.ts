@@ -55,7 +55,7 @@ describe.each(Object.keys(compressionFor) as AdapterName[])(
         headers: { 'accept-encoding': 'gzip, deflate, br' },
       });
       expect(response.headers['content-encoding']).toBeUndefined();
-      expect(response.body).toBe('data: "first"\n\ndata: "second"\n\n');
+      expect(response.body).toBe(':\n\ndata: "first"\n\ndata: "second"\n\n');
     });
 
     it('the first event reaches an EventSource while the generator still waits to yield the second', async () => {
@@ -116,6 +116,6 @@ describe(`HTTP/2 (fastify, cleartext h2c, ${NEST})`, () => {
     expect(headers[':status']).toBe(200);
     expect(headers['content-type']).toBe('text/event-stream; charset=utf-8');
     expect(headers.connection).toBeUndefined();
-    expect(body).toBe('data: "first"\n\ndata: "second"\n\n');
+    expect(body).toBe(':\n\ndata: "first"\n\ndata: "second"\n\n');
   });
 });

@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.js';
 
 /** Whether Redis tests can run: a missing server skips them locally, fails them under CI. */
 export function redisAvailable(): boolean {
@@ -14,15 +14,6 @@ export function redisAvailable(): boolean {
       'redis-server not found: Redis tests skipped (apt-get install redis-server to run them)',
     );
   return found;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 /** A real redis-server of the test's own, on a free loopback port, without persistence. */

@@ -3,7 +3,8 @@ import type { ExecutionContext } from '@nestjs/common';
 import { Observable, type Subscription } from 'rxjs';
 import type { HttpPlatform } from '../../lib/platform/index.js';
 import { createEventEncoder } from '../../lib/sse/event-encoder.js';
-import { EventStreamResponse, type OpenStreams } from '../../lib/stream/event-stream-response.js';
+import { EventStreamResponse } from '../../lib/stream/event-stream-response.js';
+import { OpenStreams } from '../../lib/stream/open-streams.js';
 import { HandlerResult } from '../../lib/stream/handler-result.js';
 import { DEFAULT_STREAM_SETTINGS } from '../../lib/stream/stream-settings.js';
 import { streamAbortController } from '../../lib/stream/stream-signal.js';
@@ -20,7 +21,7 @@ function start(returned: unknown) {
     setStatus: (_reply, status) => (res.statusCode = status),
     takeOver: () => takeOvers.push(1),
   };
-  const openStreams: OpenStreams = new Set();
+  const openStreams = new OpenStreams();
   const request = { method: 'GET', httpVersion: '1.1', headers: {} };
   const response = new EventStreamResponse(
     {
@@ -80,7 +81,7 @@ describe('EventStreamResponse (pending → piping → streaming → ended | fail
     expect(run.nest).toEqual([['next', undefined], ['complete']]);
     await run.ended;
     expect(run.response.state).toBe('ended');
-    expect(run.res.body).toBe('data: 1\n\ndata: 2\n\n');
+    expect(run.res.body).toBe(':\n\ndata: 1\n\ndata: 2\n\n');
     expect(run.takeOvers).toHaveLength(1);
     expect(run.openStreams.size).toBe(0);
     expect(run.signal().aborted).toBe(true);
@@ -117,7 +118,7 @@ describe('EventStreamResponse (pending → piping → streaming → ended | fail
     await run.ended;
     expect(run.response.state).toBe('failed');
     expect(run.res.body).toBe(
-      'data: "partial"\n\nevent: error\ndata: {"statusCode":500,"message":"Internal server error"}\n\n',
+      ':\n\ndata: "partial"\n\nevent: error\ndata: {"statusCode":500,"message":"Internal server error"}\n\n',
     );
   });
 

@@ -35,7 +35,7 @@ describe('EventStreamWriter (open → committed → closed)', () => {
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(res.headers.get('connection')).toBe('keep-alive');
     await tick();
-    expect(res.body).toBe('retry: 1500\n\ndata: 1\n\n');
+    expect(res.body).toBe(':\nretry: 1500\n\ndata: 1\n\n');
   });
 
   it('coalesces the frames of one tick into one write', async () => {
@@ -70,7 +70,7 @@ describe('EventStreamWriter (open → committed → closed)', () => {
     expect(w.send('data: 2\n\n')).toBe(false);
     expect(res.writableEnded).toBe(true);
     expect(calls.filter((call) => call === 'closed')).toHaveLength(1);
-    expect(res.body).toBe('data: 1\n\n');
+    expect(res.body).toBe(':\n\ndata: 1\n\n');
   });
 
   it('answers 204 when it ends having sent nothing', () => {
@@ -101,7 +101,7 @@ describe('EventStreamWriter (open → committed → closed)', () => {
       const { res, calls, writer: w } = writer({ keepAlive: 1000, stallTimeout: 5000 });
       w.commit();
       jest.advanceTimersByTime(1000);
-      expect(res.body).toBe(': ping\n\n');
+      expect(res.body).toBe(':\n\n: ping\n\n');
       res.accepts = false;
       jest.advanceTimersByTime(1000); // a ping that fills the socket
       jest.advanceTimersByTime(4999);
