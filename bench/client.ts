@@ -47,7 +47,15 @@ export async function countFrames(
 export interface FanOutResult {
   latencies: number[];
   complete: boolean;
+  /**
+   * The server's CPU time from the publish request until the last delivery, per event:
+   * unlike latency, not moved by what else the machine runs.
+   */
+  serverCpuMsPerEvent: number;
 }
+
+const serverCpuMs = async (base: string) =>
+  (JSON.parse(await getText(`${base}/cpu`)) as { cpuMs: number }).cpuMs;
 
 /** Opens `clients` idle streams, has the server publish `count` events, and times each delivery. */
 export async function fanOut(
@@ -90,6 +98,7 @@ export async function fanOut(
     );
   }
   if (open !== clients) throw new Error(`only ${open} of ${clients} subscribers connected`);
+  const cpuBefore = await serverCpuMs(base);
   await getText(`${base}/publish?count=${count}&interval=${intervalMs}`);
   // Complete means every client got every event, however late: the wait ends early only
   // when no frame at all has come for a while (a server that dropped or stalled).
@@ -105,8 +114,9 @@ export async function fanOut(
     void done.then(() => clearInterval(timer));
   });
   await Promise.race([done, stalled]);
+  const serverCpuMsPerEvent = ((await serverCpuMs(base)) - cpuBefore) / count;
   for (const response of responses) response.destroy();
-  return { latencies, complete: finished === clients };
+  return { latencies, complete: finished === clients, serverCpuMsPerEvent };
 }
 
 /** Opens `clients` idle streams and returns them, to measure what they cost the server. */

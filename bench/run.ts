@@ -82,12 +82,13 @@ async function measure(name: string, repeat: number): Promise<Figures> {
     }
     if (scenarios.has('fanout')) {
       for (const clients of FANOUT) {
-        const { latencies, complete } = await fanOut(base, clients, 50, 20);
+        const { latencies, complete, serverCpuMsPerEvent } = await fanOut(base, clients, 50, 20);
         latencies.sort((a, b) => a - b);
         figures[`fan-out ${clients} p50 ms`] = percentile(latencies, 50);
         figures[`fan-out ${clients} p99 ms`] = percentile(latencies, 99);
         figures[`fan-out ${clients} max ms`] = latencies.at(-1) ?? NaN;
         figures[`fan-out ${clients} complete`] = complete ? 1 : 0;
+        figures[`fan-out ${clients} server CPU ms per event`] = serverCpuMsPerEvent;
       }
     }
     if (scenarios.has('stalled')) {

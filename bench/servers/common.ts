@@ -36,6 +36,12 @@ export function publishSeries(
   }, intervalMs);
 }
 
+/** The process's CPU time so far (user + system), in ms: what a scenario cost this server. */
+export function cpuReport(): { cpuMs: number } {
+  const { user, system } = process.cpuUsage();
+  return { cpuMs: (user + system) / 1000 };
+}
+
 export function memoryReport(): { heapUsed: number; rss: number } {
   globalThis.gc?.();
   globalThis.gc?.();

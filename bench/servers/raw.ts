@@ -1,7 +1,15 @@
 // The baseline: node:http, one res.write per event, waiting for 'drain' when told to.
 import { createServer, type ServerResponse } from 'node:http';
 import { instanceToPlain } from 'class-transformer';
-import { announce, EventDto, memoryReport, param, plainEvent, publishSeries } from './common.js';
+import {
+  announce,
+  cpuReport,
+  EventDto,
+  memoryReport,
+  param,
+  plainEvent,
+  publishSeries,
+} from './common.js';
 
 const subscribers = new Set<ServerResponse>();
 const SSE_HEADERS = {
@@ -13,6 +21,7 @@ const SSE_HEADERS = {
 const server = createServer(async (req, res) => {
   const path = new URL(req.url!, 'http://x').pathname;
   if (path === '/memory') return res.end(JSON.stringify(memoryReport()));
+  if (path === '/cpu') return res.end(JSON.stringify(cpuReport()));
   if (path === '/publish') {
     publishSeries(param(req.url, 'count', 50), param(req.url, 'interval', 20), (k, t) => {
       const frame = `data: ${JSON.stringify({ k, t })}\n\n`;

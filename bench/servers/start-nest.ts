@@ -4,13 +4,18 @@ import { Controller, Get, Module, Query, type DynamicModule, type Type } from '@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { writeHeapSnapshot } from 'node:v8';
-import { announce, memoryReport } from './common.js';
+import { announce, cpuReport, memoryReport } from './common.js';
 
 @Controller()
 class MemoryController {
   @Get('memory')
   memory() {
     return memoryReport();
+  }
+
+  @Get('cpu')
+  cpu() {
+    return cpuReport();
   }
 
   // For `npm run bench:heap`: a snapshot after the same forced GCs as the memory report.

@@ -1,5 +1,6 @@
 import { KEEPALIVE_COMMENT, openingFrame } from '../sse/format-sse-event.js';
 import type { RawResponse } from '../platform/index.js';
+import { SocketBody } from '../platform/socket-body.js';
 import { TimerWheels } from './timer-wheel.js';
 
 export interface EventStreamWriterSettings {
@@ -69,6 +70,11 @@ export class EventStreamWriter {
   private readyWaiter: ReadyWaiter | undefined;
   /** Whether a compressor added `flush()` (looked up once: a miss on every write costs). */
   private flushesCompressor = false;
+  /**
+   * Where writes go after the first (which takes the headers out): the socket, or
+   * (null) the response; undefined until that first write.
+   */
+  private body: SocketBody | null | undefined;
 
   // The settings, copied: the object they come in is made per request.
   private readonly keepAlive: number | false;
@@ -196,10 +202,18 @@ export class EventStreamWriter {
     if (this.pending === '' || this.closed) return;
     const chunk = this.pending;
     this.pending = '';
-    const { keepAlive, stallTimeout } = this;
-    if (!this.res.write(chunk) && this.writable) {
+    const { keepAlive, stallTimeout, body } = this;
+    let written: boolean;
+    if (body) written = body.write(chunk);
+    else {
+      written = this.res.write(chunk);
+      if (body === undefined) this.body = SocketBody.of(this.res) ?? null;
+    }
+    if (!written && this.writable) {
       this.writable = false;
-      this.res.once('drain', EventStreamWriter.onResponseDrain);
+      // A closure only while the socket is full, not one per idle stream.
+      if (body) body.onceDrained(() => this.drained());
+      else this.res.once('drain', EventStreamWriter.onResponseDrain);
       if (stallTimeout !== false) EventStreamWriter.stalls.schedule(this, stallTimeout);
     }
     if (this.flushesCompressor) this.res.flush!();
