@@ -48,10 +48,7 @@ async function measure(name: string, repeat: number): Promise<Figures> {
     ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILES, `${name}-${repeat + 1}`)}`]
     : [];
   const { base, stop } = await startServer(name, profile);
-  const { only } = SERVERS[name];
-  const scenarios = new Set(
-    [...selectedScenarios].filter((scenario) => !only || only.includes(scenario)),
-  );
+  const scenarios = selectedScenarios;
   const figures: Figures = {};
   try {
     // Memory first, on a fresh server: later scenarios leave garbage that a GC during
@@ -135,9 +132,11 @@ const medians: Record<string, Figures> = Object.fromEntries(
     Object.fromEntries(keys.map((key) => [key, median(runs[name].map((run) => run[key] ?? NaN))])),
   ]),
 );
+const ratioTo = (name: string, reference: string, key: string) =>
+  (medians[name][key] / medians[reference][key]).toFixed(2);
 const ratio = (name: string, key: string) =>
   medians.raw && !/complete/.test(key) && !Number.isNaN(medians[name][key])
-    ? ` (${(medians[name][key] / medians.raw[key]).toFixed(2)})`
+    ? ` (${ratioTo(name, 'raw', key)})`
     : '';
 const format = (value: number, key: string) =>
   Number.isNaN(value)
@@ -154,7 +153,27 @@ const rows = keys.map(
   (key) =>
     `| ${key} | ${servers.map((name) => `${format(medians[name][key], key)}${ratio(name, key)}`).join(' | ')} |`,
 );
-const table = [header, ...rows].join('\n');
+// The same figures against the framework floor: what a NestJS SSE layer adds to the
+// least its framework costs.
+const floored = servers.filter((name) => {
+  const floor = SERVERS[name].floor;
+  return floor !== undefined && servers.includes(floor);
+});
+const floorTable = floored.length
+  ? [
+      `| scenario | ${floored.map((name) => `${name} ÷ ${SERVERS[name].floor}`).join(' | ')} |`,
+      `|---|${floored.map(() => '---').join('|')}|`,
+      ...keys
+        .filter((key) => !/complete/.test(key))
+        .map(
+          (key) =>
+            `| ${key} | ${floored.map((name) => ratioTo(name, SERVERS[name].floor!, key)).join(' | ')} |`,
+        ),
+    ].join('\n')
+  : '';
+const table =
+  [header, ...rows].join('\n') +
+  (floorTable ? `\n\nAgainst the framework floor:\n\n${floorTable}` : '');
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
 const stamp = new Date().toISOString();
 console.log(
