@@ -1,13 +1,24 @@
 import { Module } from '@nestjs/common';
-import { EventStreamModule } from 'nestjs-event-stream';
+import { EventStreamModule, MemoryEventStore } from 'nestjs-event-stream';
+import { EchoModel } from './echo-model.js';
 import { ChatController } from './chat.controller.js';
+import { ChatService, RESUMABLE_FOR } from './chat.service.js';
 import { PageController } from './page.controller.js';
 import { TickerController } from './ticker.controller.js';
 import { TickerService } from './ticker.service.js';
 
 @Module({
-  imports: [EventStreamModule.forRoot({ keepAlive: 10_000, retry: 1_000 })],
+  imports: [
+    EventStreamModule.forRootAsync({
+      useFactory: () => ({
+        keepAlive: 10_000,
+        retry: 1_000,
+        // Per-answer channels are forgotten after the service stops offering them.
+        hub: { store: new MemoryEventStore({ expireAfter: 2 * RESUMABLE_FOR }) },
+      }),
+    }),
+  ],
   controllers: [PageController, TickerController, ChatController],
-  providers: [TickerService],
+  providers: [TickerService, ChatService, EchoModel],
 })
 export class AppModule {}

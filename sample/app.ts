@@ -6,9 +6,7 @@ import { AppModule } from './app.module.js';
 
 /** The sample app, configured but not listening: main.ts starts it, the tests too. */
 export async function createApp(options: { logger?: false } = {}): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule, options);
-  app.useGlobalPipes(new ValidationPipe({ transform: true }));
-  app.enableShutdownHooks();
+  const app = configureApp(await NestFactory.create(AppModule, options));
   const config = new DocumentBuilder()
     .setTitle('nestjs-event-stream sample')
     .setVersion('1')
@@ -16,5 +14,12 @@ export async function createApp(options: { logger?: false } = {}): Promise<INest
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), {
     jsonDocumentUrl: 'docs-json',
   });
+  return app;
+}
+
+/** Validation and shutdown hooks, on an app of AppModule (a test may build its own). */
+export function configureApp(app: INestApplication): INestApplication {
+  app.useGlobalPipes(new ValidationPipe({ transform: true }));
+  app.enableShutdownHooks();
   return app;
 }

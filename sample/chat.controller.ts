@@ -1,23 +1,44 @@
-import { Body, Controller, Post } from '@nestjs/common';
-import { EventStream, EventStreamSignal, ServerSentEvent } from 'nestjs-event-stream';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { ApiNoContentResponse, ApiNotFoundResponse } from '@nestjs/swagger';
+import { EventStream, LastEventId } from 'nestjs-event-stream';
 import { PromptDto, TokenDto, UsageDto } from './chat.dto.js';
+import { ChatService } from './chat.service.js';
+
+const answerEvents = { token: TokenDto, usage: UsageDto };
+
+/** Express's response and Fastify's reply both set a header so. */
+interface ResponseHeaders {
+  header(name: string, value: string): unknown;
+}
 
 @Controller('chat')
 export class ChatController {
-  /** Streams a reply token by token, then its usage and `data: [DONE]`, as AI APIs do. */
+  constructor(private readonly chats: ChatService) {}
+
+  /**
+   * Starts an answer and streams it token by token, then its usage and `data: [DONE]`,
+   * as AI APIs do. The answer goes on if the client leaves: Content-Location resumes it.
+   */
   @Post()
   @EventStream({
-    events: { token: TokenDto, usage: UsageDto },
-    description: 'The reply, token by token.',
+    events: answerEvents,
+    description: 'The reply, token by token. Its Content-Location, /chat/{id}, resumes it.',
   })
-  async *chat(@Body() { prompt }: PromptDto, @EventStreamSignal() signal: AbortSignal) {
-    const words = `You said: ${prompt}`.split(' ');
-    for (const word of words) {
-      yield new ServerSentEvent<TokenDto>({ event: 'token', data: { text: `${word} ` } });
-      await sleep(50, undefined, { signal });
-    }
-    yield new ServerSentEvent<UsageDto>({ event: 'usage', data: { tokens: words.length } });
-    yield new ServerSentEvent({ rawData: '[DONE]' });
+  chat(@Body() { prompt }: PromptDto, @Res({ passthrough: true }) response: ResponseHeaders) {
+    const id = this.chats.start(prompt);
+    response.header('Content-Location', `/chat/${id}`);
+    return this.chats.events(id);
+  }
+
+  /** The answer again, after a reload or a dropped connection: as POST /chat streams it. */
+  @Get(':id')
+  @EventStream({
+    events: answerEvents,
+    description: 'The rest of the reply after Last-Event-ID, or all of it, then the end.',
+  })
+  @ApiNoContentResponse({ description: 'The reply is over: nothing after Last-Event-ID.' })
+  @ApiNotFoundResponse({ description: 'No such reply, or it has expired.' })
+  resume(@Param('id', ParseUUIDPipe) id: string, @LastEventId() lastEventId?: string) {
+    return this.chats.events(id, lastEventId);
   }
 }

@@ -15,6 +15,7 @@ describe('README', () => {
     expect(embedded.map(([path]) => path)).toEqual([
       'sample/ticker.controller.ts',
       'sample/chat.controller.ts',
+      'sample/chat.service.ts',
     ]);
   });
 

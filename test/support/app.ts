@@ -1,6 +1,6 @@
 import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 
@@ -19,6 +19,8 @@ export interface TestApp {
 export interface StartAppOptions {
   adapter?: AdapterName;
   configure?: (app: INestApplication) => void;
+  /** Replaces providers before the module compiles (`overrideProvider` …). */
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
 }
 
 /** Starts a real Nest app on a free loopback port. */
@@ -26,7 +28,8 @@ export async function startApp(
   metadata: ModuleMetadata,
   options: StartAppOptions = {},
 ): Promise<TestApp> {
-  const moduleRef = await Test.createTestingModule(metadata).compile();
+  const builder = Test.createTestingModule(metadata);
+  const moduleRef = await (options.override?.(builder) ?? builder).compile();
   const app =
     options.adapter === 'fastify'
       ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false })

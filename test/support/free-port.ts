@@ -1,12 +1,33 @@
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-/** A loopback port nobody listens on now (the caller binds it soon after). */
+// Below the kernel's range for outgoing connections: a port from that range, free while
+// its server restarts, can be taken as the source port of any connection (the field
+// test's thousands of proxy connections did), and the restart then fails EADDRINUSE.
+const FIRST = 10_000;
+const END = ephemeralPortsStart();
+
+function ephemeralPortsStart(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0]);
+  } catch {
+    return 32_768;
+  }
+}
+
+/** A loopback port nobody listens on now, outside the ephemeral range (the caller binds it soon after). */
 export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
+  for (;;) {
+    const port = FIRST + Math.floor(Math.random() * (END - FIRST));
+    const server = createServer();
+    const outcome = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!outcome) continue;
+    server.close();
+    await once(server, 'close');
+    return port;
+  }
 }
