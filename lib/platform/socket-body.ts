@@ -28,7 +28,8 @@ export class SocketBody {
     const { socket, chunkedEncoding } = res;
     const headerSent = (res as { _headerSent?: unknown })._headerSent === true;
     if (!headerSent || !socket || res.writableEnded || typeof chunkedEncoding !== 'boolean') return;
-    if (res.statusCode === 204 || res.statusCode === 304) return; // no body allowed
+    // No body allowed: Node drops what is written, the socket would not.
+    if (res.statusCode === 204 || res.statusCode === 304 || res.req?.method === 'HEAD') return;
     return new SocketBody(socket, chunkedEncoding);
   }
 

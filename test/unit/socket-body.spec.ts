@@ -8,6 +8,7 @@ import { FakeResponse } from '../support/fake-response.js';
 async function onResponse<T>(
   handle: (res: ServerResponse) => T,
   status = 200,
+  method = 'GET',
 ): Promise<{ result: T; body: string }> {
   let result!: T;
   const server = createServer((_req, res) => {
@@ -18,7 +19,7 @@ async function onResponse<T>(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const body = await new Promise<string>((resolve, reject) => {
-    get(`http://127.0.0.1:${port}/`, (response) => {
+    get(`http://127.0.0.1:${port}/`, { method }, (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));
@@ -61,6 +62,18 @@ describe('SocketBody (where the writer may skip ServerResponse.write)', () => {
       res.write('');
       return SocketBody.of(res);
     }, 204);
+    expect(result).toBeUndefined();
+  });
+
+  it('not on the answer to a HEAD request', async () => {
+    const { result } = await onResponse(
+      (res) => {
+        res.write('');
+        return SocketBody.of(res);
+      },
+      200,
+      'HEAD',
+    );
     expect(result).toBeUndefined();
   });
 
