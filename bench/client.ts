@@ -54,7 +54,8 @@ export interface FanOutResult {
   serverCpuMsPerEvent: number;
 }
 
-const serverCpuMs = async (base: string) =>
+/** The server's CPU time so far (its `/cpu` route), in ms. */
+export const serverCpuMs = async (base: string) =>
   (JSON.parse(await getText(`${base}/cpu`)) as { cpuMs: number }).cpuMs;
 
 /** Opens `clients` idle streams, has the server publish `count` events, and times each delivery. */

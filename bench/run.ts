@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { IncomingMessage } from 'node:http';
-import { countFrames, fanOut, getText, openIdle } from './client.js';
+import { countFrames, fanOut, getText, openIdle, serverCpuMs } from './client.js';
 import { root, SERVERS, startServer } from './server-process.js';
 
 const { values: args } = parseArgs({
@@ -67,9 +67,12 @@ async function measure(name: string, repeat: number): Promise<Figures> {
     if (scenarios.has('burst')) {
       for (const kind of ['plain', 'dto']) {
         await countFrames(`${base}/burst/${kind}?n=1000`); // warm-up
+        const cpuBefore = await serverCpuMs(base);
         const started = performance.now();
         const { frames, bytes } = await countFrames(`${base}/burst/${kind}?n=${EVENTS}`);
         const seconds = (performance.now() - started) / 1000;
+        figures[`burst ${kind} server CPU µs per event`] =
+          (((await serverCpuMs(base)) - cpuBefore) * 1000) / EVENTS;
         // A server may add a frame of its own (a retry: line, a comment) to the events.
         if (frames < EVENTS)
           throw new Error(`${name} burst ${kind}: ${frames} of ${EVENTS} events`);

@@ -30,6 +30,8 @@ export class IteratorPump implements Pump, PushConsumer<unknown>, ReadyWaiter {
   // pushes never needs them.
   private onStep: ((step: Step) => void) | undefined;
   private onThrow: ((error: unknown) => void) | undefined;
+  /** The iterator's side door, if it has one (looked up once, not per value). */
+  private readonly pushes: PushSource<unknown> | undefined;
 
   constructor(
     private readonly iterator: AnyIterator,
@@ -37,6 +39,7 @@ export class IteratorPump implements Pump, PushConsumer<unknown>, ReadyWaiter {
     private readonly encode: EventEncoder,
     private readonly owner: PumpOwner,
   ) {
+    if (PUSH_EVENTS in iterator) this.pushes = iterator as PushSource<unknown>;
     this.advance();
   }
 
@@ -88,7 +91,7 @@ export class IteratorPump implements Pump, PushConsumer<unknown>, ReadyWaiter {
 
   /** The next value: listened for while the source can push, pulled otherwise. */
   private advance(): void {
-    if (PUSH_EVENTS in this.iterator) (this.iterator as PushSource<unknown>)[PUSH_EVENTS](this);
+    if (this.pushes) this.pushes[PUSH_EVENTS](this);
     else this.pull();
   }
 
@@ -113,7 +116,7 @@ export class IteratorPump implements Pump, PushConsumer<unknown>, ReadyWaiter {
         return void next.then(this.onStep, this.onThrow);
       }
       if (!this.take(next)) return;
-      if (PUSH_EVENTS in this.iterator) return this.advance();
+      if (this.pushes) return this.advance();
     }
   }
 
