@@ -42,6 +42,15 @@ describe('SocketBody (where the writer may skip ServerResponse.write)', () => {
     expect(body).toBe(': \n\ndata: "é"\n\n');
   });
 
+  it('frames a large chunk (a batch of a burst, written in three pieces) by its size in bytes', async () => {
+    const batch = 'data: "€ é 日本"\n\n'.repeat(1000);
+    const { body } = await onResponse((res) => {
+      res.write(': \n\n');
+      SocketBody.of(res)?.write(batch);
+    });
+    expect(body).toBe(`: \n\n${batch}`);
+  });
+
   it('not before the first write: the headers would not be out yet', async () => {
     const { result } = await onResponse((res) => SocketBody.of(res));
     expect(result).toBeUndefined();
