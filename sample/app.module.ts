@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
 import { EventStreamModule, MemoryEventStore } from 'nestjs-event-stream';
-import { EchoModel } from './echo-model.js';
+import { AiSdkController } from './ai-sdk.controller.js';
 import { ChatController } from './chat.controller.js';
 import { ChatService, RESUMABLE_FOR } from './chat.service.js';
+import { EchoModel } from './echo-model.js';
+import { McpTools } from './mcp-tools.js';
+import { McpController } from './mcp.controller.js';
+import { OpenAiController } from './openai.controller.js';
 import { PageController } from './page.controller.js';
 import { TickerController } from './ticker.controller.js';
 import { TickerService } from './ticker.service.js';
@@ -18,7 +22,14 @@ import { TickerService } from './ticker.service.js';
       }),
     }),
   ],
-  controllers: [PageController, TickerController, ChatController],
-  providers: [TickerService, ChatService, EchoModel],
+  controllers: [
+    PageController,
+    TickerController,
+    ChatController,
+    OpenAiController,
+    AiSdkController,
+    McpController,
+  ],
+  providers: [TickerService, ChatService, EchoModel, McpTools],
 })
 export class AppModule {}

@@ -16,6 +16,10 @@ describe('README', () => {
       'sample/ticker.controller.ts',
       'sample/chat.controller.ts',
       'sample/chat.service.ts',
+      'sample/openai.controller.ts',
+      'sample/ai-sdk.controller.ts',
+      'sample/generation.ts',
+      'sample/mcp.controller.ts',
     ]);
   });
 
