@@ -64,7 +64,16 @@ export function onTimedEvents(response: IncomingMessage, onEvent: (latency: numb
 export interface FanOutResult {
   latencies: number[];
   complete: boolean;
+  /**
+   * The server's CPU time from the publish request until the last delivery, per event:
+   * unlike latency, not moved by what else the machine runs.
+   */
+  serverCpuMsPerEvent: number;
 }
+
+/** The server's CPU time so far (its `/cpu` route), in ms. */
+export const serverCpuMs = async (base: string) =>
+  (JSON.parse(await getText(`${base}/cpu`)) as { cpuMs: number }).cpuMs;
 
 export interface FanOutOptions {
   /** The stream client `index` opens; default `/subscribe` for every client. */
@@ -110,12 +119,14 @@ export async function fanOut(
   }
   if (open !== clients) throw new Error(`only ${open} of ${clients} subscribers connected`);
   await beforePublish?.();
+  const cpuBefore = await serverCpuMs(base);
   await getText(
     `${base}/publish?count=${warmUp + count}&interval=${intervalMs}&clients=${clients}`,
   );
   await doneOrStalled(done, () => latencies.length);
+  const serverCpuMsPerEvent = ((await serverCpuMs(base)) - cpuBefore) / (warmUp + count);
   for (const response of responses) response.destroy();
-  return { latencies, complete: finished === clients };
+  return { latencies, complete: finished === clients, serverCpuMsPerEvent };
 }
 
 /**

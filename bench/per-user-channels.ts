@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { RedisCluster, commandStats } from '../test/support/redis-cluster.js';
 import { RedisServer } from '../test/support/redis-server.js';
 import { fanOut, getText } from './client.js';
-import { median, percentile, root, startServer, stopServer } from './server-process.js';
+import { median, percentile, root, startServer } from './server-process.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -159,7 +159,7 @@ async function measure(
     }
     return figures;
   } finally {
-    await stopServer(server);
+    await server.stop();
     await redises?.stop();
   }
 }

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { IncomingMessage } from 'node:http';
-import { countFrames, fanOut, getText, openIdle } from './client.js';
-import { median, percentile, root, startServer, stopServer } from './server-process.js';
+import { countFrames, fanOut, getText, openIdle, serverCpuMs } from './client.js';
+import { median, percentile, root, SERVERS, startServer } from './server-process.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,24 +26,6 @@ const { values: args } = parseArgs({
   },
 });
 
-// `only`: the scenarios a server takes part in (a reference, not a contender).
-const SERVERS: Record<string, { file: string; env?: Record<string, string>; only?: string[] }> = {
-  raw: { file: 'bench/servers/raw.ts' },
-  'nest-sse': { file: 'bench/servers/nest-sse.ts' },
-  'better-sse': { file: 'bench/servers/better-sse.ts' },
-  'event-stream-express': { file: 'bench/servers/event-stream.ts', env: { ADAPTER: 'express' } },
-  'event-stream-fastify': { file: 'bench/servers/event-stream.ts', env: { ADAPTER: 'fastify' } },
-  'floor-express': {
-    file: 'bench/servers/framework-floor.ts',
-    env: { ADAPTER: 'express' },
-    only: ['memory'],
-  },
-  'floor-fastify': {
-    file: 'bench/servers/framework-floor.ts',
-    env: { ADAPTER: 'fastify' },
-    only: ['memory'],
-  },
-};
 const servers = args.servers.split(',');
 const selectedScenarios = new Set(args.scenarios.split(','));
 const EVENTS = Number(args.events);
@@ -51,27 +33,19 @@ const FANOUT = args.fanout.split(',').map(Number);
 
 const PROFILES = join(root, 'bench/results/profiles');
 
-const startServerRun = (name: string, repeat: number) =>
-  startServer(name, SERVERS[name].file, {
-    env: SERVERS[name].env,
-    // A folder per run: the module loader's thread writes a profile of its own.
-    nodeArgs: args.profile
-      ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILES, `${name}-${repeat + 1}`)}`]
-      : [],
-  });
-
 const memory = async (base: string) =>
   JSON.parse(await getText(`${base}/memory`)) as { heapUsed: number; rss: number };
 
 type Figures = Record<string, number>;
 
 async function measure(name: string, repeat: number): Promise<Figures> {
-  const server = await startServerRun(name, repeat);
-  const { base } = server;
-  const { only } = SERVERS[name];
-  const scenarios = new Set(
-    [...selectedScenarios].filter((scenario) => !only || only.includes(scenario)),
-  );
+  // A folder per run: the module loader's thread writes a profile of its own.
+  const profile = args.profile
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILES, `${name}-${repeat + 1}`)}`]
+    : [];
+  const { file, env } = SERVERS[name];
+  const { base, stop } = await startServer(name, file, { env, nodeArgs: profile });
+  const scenarios = selectedScenarios;
   const figures: Figures = {};
   try {
     // Memory first, on a fresh server: later scenarios leave garbage that a GC during
@@ -90,9 +64,12 @@ async function measure(name: string, repeat: number): Promise<Figures> {
     if (scenarios.has('burst')) {
       for (const kind of ['plain', 'dto']) {
         await countFrames(`${base}/burst/${kind}?n=1000`); // warm-up
+        const cpuBefore = await serverCpuMs(base);
         const started = performance.now();
         const { frames, bytes } = await countFrames(`${base}/burst/${kind}?n=${EVENTS}`);
         const seconds = (performance.now() - started) / 1000;
+        figures[`burst ${kind} server CPU µs per event`] =
+          (((await serverCpuMs(base)) - cpuBefore) * 1000) / EVENTS;
         // A server may add a frame of its own (a retry: line, a comment) to the events.
         if (frames < EVENTS)
           throw new Error(`${name} burst ${kind}: ${frames} of ${EVENTS} events`);
@@ -102,12 +79,13 @@ async function measure(name: string, repeat: number): Promise<Figures> {
     }
     if (scenarios.has('fanout')) {
       for (const clients of FANOUT) {
-        const { latencies, complete } = await fanOut(base, clients, 50, 20);
+        const { latencies, complete, serverCpuMsPerEvent } = await fanOut(base, clients, 50, 20);
         latencies.sort((a, b) => a - b);
         figures[`fan-out ${clients} p50 ms`] = percentile(latencies, 50);
         figures[`fan-out ${clients} p99 ms`] = percentile(latencies, 99);
         figures[`fan-out ${clients} max ms`] = latencies.at(-1) ?? NaN;
         figures[`fan-out ${clients} complete`] = complete ? 1 : 0;
+        figures[`fan-out ${clients} server CPU ms per event`] = serverCpuMsPerEvent;
       }
     }
     if (scenarios.has('stalled')) {
@@ -132,7 +110,7 @@ async function measure(name: string, repeat: number): Promise<Figures> {
       figures['stalled reader completes'] = result && result.frames >= 1_000_000 ? 1 : 0;
     }
   } finally {
-    await stopServer(server);
+    await stop();
   }
   return figures;
 }
@@ -154,9 +132,11 @@ const medians: Record<string, Figures> = Object.fromEntries(
     Object.fromEntries(keys.map((key) => [key, median(runs[name].map((run) => run[key] ?? NaN))])),
   ]),
 );
+const ratioTo = (name: string, reference: string, key: string) =>
+  (medians[name][key] / medians[reference][key]).toFixed(2);
 const ratio = (name: string, key: string) =>
   medians.raw && !/complete/.test(key) && !Number.isNaN(medians[name][key])
-    ? ` (${(medians[name][key] / medians.raw[key]).toFixed(2)})`
+    ? ` (${ratioTo(name, 'raw', key)})`
     : '';
 const format = (value: number, key: string) =>
   Number.isNaN(value)
@@ -173,7 +153,27 @@ const rows = keys.map(
   (key) =>
     `| ${key} | ${servers.map((name) => `${format(medians[name][key], key)}${ratio(name, key)}`).join(' | ')} |`,
 );
-const table = [header, ...rows].join('\n');
+// The same figures against the framework floor: what a NestJS SSE layer adds to the
+// least its framework costs.
+const floored = servers.filter((name) => {
+  const floor = SERVERS[name].floor;
+  return floor !== undefined && servers.includes(floor);
+});
+const floorTable = floored.length
+  ? [
+      `| scenario | ${floored.map((name) => `${name} ÷ ${SERVERS[name].floor}`).join(' | ')} |`,
+      `|---|${floored.map(() => '---').join('|')}|`,
+      ...keys
+        .filter((key) => !/complete/.test(key))
+        .map(
+          (key) =>
+            `| ${key} | ${floored.map((name) => ratioTo(name, SERVERS[name].floor!, key)).join(' | ')} |`,
+        ),
+    ].join('\n')
+  : '';
+const table =
+  [header, ...rows].join('\n') +
+  (floorTable ? `\n\nAgainst the framework floor:\n\n${floorTable}` : '');
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
 const stamp = new Date().toISOString();
 console.log(

@@ -5,9 +5,36 @@ import { createInterface } from 'node:readline';
 
 export const root = resolve(import.meta.dirname, '..');
 
+/**
+ * `floor`: for a server built on NestJS, the framework floor (the same framework, SSE
+ * written by hand) its figures are also divided by.
+ */
+export const SERVERS: Record<
+  string,
+  { file: string; env?: Record<string, string>; floor?: string }
+> = {
+  raw: { file: 'bench/servers/raw.ts' },
+  'nest-sse': { file: 'bench/servers/nest-sse.ts', floor: 'floor-express' },
+  'better-sse': { file: 'bench/servers/better-sse.ts' },
+  'event-stream-express': {
+    file: 'bench/servers/event-stream.ts',
+    env: { ADAPTER: 'express' },
+    floor: 'floor-express',
+  },
+  'event-stream-fastify': {
+    file: 'bench/servers/event-stream.ts',
+    env: { ADAPTER: 'fastify' },
+    floor: 'floor-fastify',
+  },
+  'floor-express': { file: 'bench/servers/framework-floor.ts', env: { ADAPTER: 'express' } },
+  'floor-fastify': { file: 'bench/servers/framework-floor.ts', env: { ADAPTER: 'fastify' } },
+};
+
 export interface ServerProcess {
   base: string;
   child: ChildProcess;
+  /** Ends the server (SIGTERM: it exits, writing a CPU profile first if it makes one). */
+  stop(): Promise<void>;
 }
 
 /**
@@ -48,15 +75,13 @@ export async function startServer(
     [Symbol.asyncIterator]()
     .next()
     .then((r) => [r.value as string]);
-  return { base: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`, child };
-}
-
-/** Servers exit on SIGTERM, writing their profile first. */
-export async function stopServer({ child }: ServerProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill();
-  await exited;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill();
+    await exited;
+  };
+  return { base: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`, child, stop };
 }
 
 export const percentile = (sorted: number[], p: number) =>

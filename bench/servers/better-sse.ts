@@ -3,7 +3,15 @@
 import { createChannel, createSession } from 'better-sse';
 import { instanceToPlain } from 'class-transformer';
 import express from 'express';
-import { announce, EventDto, memoryReport, param, plainEvent, publishSeries } from './common.js';
+import {
+  announce,
+  cpuReport,
+  EventDto,
+  memoryReport,
+  param,
+  plainEvent,
+  publishSeries,
+} from './common.js';
 
 const channel = createChannel();
 const app = express();
@@ -23,5 +31,6 @@ app.get('/publish', (req, res) => {
   res.end('ok');
 });
 app.get('/memory', (_req, res) => res.json(memoryReport()));
+app.get('/cpu', (_req, res) => res.json(cpuReport()));
 
 const server = app.listen(0, '127.0.0.1', () => announce(server));

@@ -1,8 +1,8 @@
 // What every benchmark server shares: the event shapes, the fan-out clock, the memory
 // report and the "listening" line the harness waits for.
 import 'reflect-metadata';
-import { Exclude, Expose } from 'class-transformer';
-import type { Server } from 'node:http';
+import { Exclude, Expose, instanceToPlain } from 'class-transformer';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A small event, as plain object. */
@@ -20,6 +20,28 @@ export class EventDto {
   }
 }
 
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+};
+
+/** SSE by hand, as the baseline writes it: one `write` per event, waiting for 'drain' when told to. */
+export async function writeBurst(res: ServerResponse, n: number, dto: boolean): Promise<void> {
+  for (let i = 0; i < n && !res.destroyed; i++) {
+    const data = dto ? instanceToPlain(new EventDto(i)) : plainEvent(i);
+    if (!res.write(`data: ${JSON.stringify(data)}\n\n`))
+      await new Promise((resolve) => res.once('drain', resolve));
+  }
+  res.end();
+}
+
+/** A fan-out by hand: one frame, written to every subscriber. */
+export function writeToAll(subscribers: Iterable<ServerResponse>, data: unknown): void {
+  const frame = `data: ${JSON.stringify(data)}\n\n`;
+  for (const subscriber of subscribers) subscriber.write(frame);
+}
+
 /** Wall-clock milliseconds with sub-millisecond precision, comparable across processes. */
 export const now = () => performance.timeOrigin + performance.now();
 
@@ -34,6 +56,12 @@ export function publishSeries(
     publish(k, now());
     if (++k === count) clearInterval(timer);
   }, intervalMs);
+}
+
+/** The process's CPU time so far (user + system), in ms: what a scenario cost this server. */
+export function cpuReport(): { cpuMs: number } {
+  const { user, system } = process.cpuUsage();
+  return { cpuMs: (user + system) / 1000 };
 }
 
 export function memoryReport(): { heapUsed: number; rss: number } {

@@ -1,15 +1,28 @@
 // The NestJS servers start alike: their controllers plus the memory report, on Express,
 // or on Fastify with ADAPTER=fastify.
-import { Controller, Get, Module, type DynamicModule, type Type } from '@nestjs/common';
+import { Controller, Get, Module, Query, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { announce, memoryReport } from './common.js';
+import { writeHeapSnapshot } from 'node:v8';
+import { announce, cpuReport, memoryReport } from './common.js';
 
 @Controller()
 class MemoryController {
   @Get('memory')
   memory() {
     return memoryReport();
+  }
+
+  @Get('cpu')
+  cpu() {
+    return cpuReport();
+  }
+
+  // For `npm run bench:heap`: a snapshot after the same forced GCs as the memory report.
+  @Get('heap-snapshot')
+  heapSnapshot(@Query('file') file: string) {
+    memoryReport();
+    return { file: writeHeapSnapshot(file) };
   }
 }
 

@@ -1,4 +1,4 @@
-import { PUSH_EVENTS, type PushSource } from '../source/push-source.js';
+import { PUSH_EVENTS, type PushConsumer, type PushSource } from '../source/push-source.js';
 import type { ServerSentEvent } from '../sse/server-sent-event.js';
 import { compareEventIds } from './event-id.js';
 
@@ -31,14 +31,14 @@ export class ChannelSubscription
 {
   private readonly queue: ServerSentEvent[] = [];
   private pending: PendingNext | undefined;
-  private sink: ((event: ServerSentEvent) => boolean) | undefined;
-  private wake: (() => void) | undefined;
+  private consumer: PushConsumer<ServerSentEvent> | undefined;
   private failure: { error: unknown } | undefined;
   private ended = false;
   private held: Array<[string, LiveEntry]> | undefined = [];
   private replayedUpTo: string | undefined;
 
   constructor(
+    readonly channel: string,
     private readonly maxQueued: number,
     private readonly onEnd: (subscription: ChannelSubscription) => void,
   ) {}
@@ -69,8 +69,8 @@ export class ChannelSubscription
 
   push(event: ServerSentEvent): void {
     if (this.ended) return;
-    if (this.sink) {
-      if (!this.sink(event)) this.wakeConsumer();
+    if (this.consumer) {
+      if (!this.consumer.accept(event)) this.wakeConsumer();
       return;
     }
     if (this.pending) return this.settle().resolve({ value: event, done: false });
@@ -107,10 +107,9 @@ export class ChannelSubscription
     return this;
   }
 
-  [PUSH_EVENTS](sink: (event: ServerSentEvent) => boolean, wake: () => void): void {
-    if (this.queue.length > 0 || this.ended) return wake();
-    this.sink = sink;
-    this.wake = wake;
+  [PUSH_EVENTS](consumer: PushConsumer<ServerSentEvent>): void {
+    if (this.queue.length > 0 || this.ended) return consumer.wake();
+    this.consumer = consumer;
   }
 
   /** Ends the iteration after what is queued; idempotent. */
@@ -129,10 +128,9 @@ export class ChannelSubscription
 
   /** The pushed-to consumer goes back to next(). */
   private wakeConsumer(): void {
-    const { wake } = this;
-    this.sink = undefined;
-    this.wake = undefined;
-    wake?.();
+    const { consumer } = this;
+    this.consumer = undefined;
+    consumer?.wake();
   }
 
   private settle(): PendingNext {

@@ -59,6 +59,10 @@ export class EventHub implements OnApplicationShutdown {
   private readonly store: EventStore;
   private readonly maxQueued: number;
   private readonly channels = new Map<string, ChannelFanOut>();
+  // One callback for every subscription, not a closure each (that would also keep this
+  // call's options): the subscription knows its channel.
+  private readonly left = (subscription: ChannelSubscription): void =>
+    this.leave(subscription.channel, subscription);
 
   constructor(@Optional() @Inject(EVENT_STREAM_MODULE_OPTIONS) options?: EventStreamModuleOptions) {
     this.store = options?.hub?.store ?? new MemoryEventStore();
@@ -102,9 +106,7 @@ export class EventHub implements OnApplicationShutdown {
     const { signal } = options;
     return {
       [Symbol.asyncIterator]: () => {
-        const subscription = new ChannelSubscription(this.maxQueued, (ended) =>
-          this.leave(channel, ended),
-        );
+        const subscription = new ChannelSubscription(channel, this.maxQueued, this.left);
         if (signal?.aborted) subscription.end();
         else {
           signal?.addEventListener('abort', () => subscription.end(), { once: true });

@@ -14,11 +14,13 @@ export interface RawResponse {
   readonly destroyed?: boolean;
   setHeader(name: string, value: string | string[]): unknown;
   removeHeader(name: string): void;
+  writeHead(statusCode: number, headers: Record<string, string>): unknown;
   flushHeaders(): void;
   write(chunk: string): boolean;
   end(): unknown;
   destroy(error?: Error): unknown;
-  on(event: 'close' | 'drain', listener: () => void): unknown;
+  on(event: 'close', listener: (this: RawResponse) => void): unknown;
+  once(event: 'drain', listener: (this: RawResponse) => void): unknown;
   /**
    * Added by compression middleware. `Cache-Control: no-transform` already keeps
    * `compression` off the stream; one that compresses anyway holds output until flushed.

@@ -8,11 +8,13 @@ import { EventStreamWriter, type EventStreamWriterOwner } from './event-stream-w
 import { HandlerResult } from './handler-result.js';
 import type { ClosableStream, OpenStreams } from './open-streams.js';
 import { BufferLimitExceededError } from './observable-pump.js';
-import { startPump, type Pump } from './pump.js';
+import { startPump, type Pump, type PumpOwner } from './pump.js';
 import { renderStreamError } from './stream-error.js';
 import type { StreamRoute } from './stream-route.js';
 import { drawRetry } from './stream-settings.js';
+import { abortStreamSignal } from './stream-signal.js';
 import { returnIterator, toStreamSource, type StreamSource } from './stream-source.js';
+import { TimerWheels } from './timer-wheel.js';
 
 /**
  * - pending: the method's result is settling (a Promise, a boxed result);
@@ -29,11 +31,18 @@ export type StreamState =
 const logger = new Logger('EventStream');
 
 /** One request to an `@EventStream()` route, from the method's result to the last byte. */
-export class EventStreamResponse implements EventStreamWriterOwner, ClosableStream {
+export class EventStreamResponse implements EventStreamWriterOwner, PumpOwner, ClosableStream {
+  // Shared timers (no Timeout per stream): the headers go out `commitAfter` ms after the
+  // method returned a silent source; a stream ends `maxLifetime` ms after they went out.
+  private static readonly commits = new TimerWheels<EventStreamResponse>((response) =>
+    response.writer.commit(),
+  );
+  private static readonly lifetimes = new TimerWheels<EventStreamResponse>((response) =>
+    response.writer.end(),
+  );
+
   private current: StreamState = 'pending';
   private pump: Pump | undefined;
-  /** The commit timer until the headers are out, then the `maxLifetime` one. */
-  private timer: NodeJS.Timeout | undefined;
   /**
    * Nest's request chain, until the stream is handed over: it is let go then, so that
    * callbacks that live as long as the stream do not keep it.
@@ -47,7 +56,6 @@ export class EventStreamResponse implements EventStreamWriterOwner, ClosableStre
     private readonly platform: HttpPlatform,
     private readonly reply: object,
     private readonly request: RawRequest,
-    private readonly abort: AbortController,
     private readonly openStreams: OpenStreams,
   ) {
     openStreams.add(this);
@@ -94,8 +102,12 @@ export class EventStreamResponse implements EventStreamWriterOwner, ClosableStre
   // A method may return another @EventStream() method's result, boxed, or a Promise of it.
   private settle(value: unknown): void {
     if (value instanceof HandlerResult) this.settle(value.value);
-    else if (isThenable(value)) value.then((settled) => this.settle(settled), this.fail);
-    else this.start(value);
+    else if (isThenable(value)) {
+      value.then(
+        (settled) => this.settle(settled),
+        (error: unknown) => this.sourceFailed(error),
+      );
+    } else this.start(value);
   }
 
   private start(value: unknown): void {
@@ -110,12 +122,12 @@ export class EventStreamResponse implements EventStreamWriterOwner, ClosableStre
     }
     this.current = 'piping';
     const { settings, encode } = this.route;
-    this.pump = startPump(source, this.writer, encode, settings.maxBufferedBytes);
+    this.pump = startPump(source, this.writer, encode, settings.maxBufferedBytes, this);
     // The clock starts once the method has returned its source: guards and pipes
     // have run, so their errors are always HTTP errors.
     if (settings.commitAfter === 0) this.writer.commit();
-    else this.timer = setTimeout(() => this.writer.commit(), settings.commitAfter);
-    this.pump.finished.then(() => this.sourceEnded(), this.fail);
+    else if (!this.writer.isCommitted)
+      EventStreamResponse.commits.schedule(this, settings.commitAfter);
   }
 
   /** No stream: Nest answers the value as for any route (its interceptors, JSON). */
@@ -125,7 +137,7 @@ export class EventStreamResponse implements EventStreamWriterOwner, ClosableStre
     this.handBack(value);
   }
 
-  private sourceEnded(): void {
+  sourceEnded(): void {
     if (this.current === 'piping') {
       // It ended before its first event, the headers not out yet: nothing to stream.
       this.current = 'ended';
@@ -135,7 +147,7 @@ export class EventStreamResponse implements EventStreamWriterOwner, ClosableStre
     }
   }
 
-  private readonly fail = (error: unknown): void => {
+  sourceFailed(error: unknown): void {
     if (this.current === 'pending' || this.current === 'piping') {
       // Nothing sent yet: the exception filters answer with an ordinary HTTP error.
       this.current = 'failed';
@@ -159,7 +171,7 @@ export class EventStreamResponse implements EventStreamWriterOwner, ClosableStre
     const frame = this.errorFrame(error);
     if (frame !== undefined) this.writer.send(frame);
     this.writer.end();
-  };
+  }
 
   /** The route's `errorEvent` for this error, encoded; a failing `errorEvent` is logged. */
   private errorFrame(error: unknown): string | undefined {
@@ -192,7 +204,7 @@ export class EventStreamResponse implements EventStreamWriterOwner, ClosableStre
     if (!this.nest) return;
     this.nest = undefined;
     this.current = 'cancelled';
-    clearTimeout(this.timer);
+    this.cancelTimers();
     this.pump?.cancel();
   }
 
@@ -204,12 +216,9 @@ export class EventStreamResponse implements EventStreamWriterOwner, ClosableStre
   // StreamableFile): the stream then lives on its own, so interceptors such as a timeout
   // do not end it, and Nest's per-request state is not kept for its life.
   committed(): void {
-    clearTimeout(this.timer);
-    const { maxLifetime } = this.route.settings;
-    if (maxLifetime !== undefined) {
-      this.timer = setTimeout(() => this.writer.end(), maxLifetime);
-      this.timer.unref();
-    }
+    const { commitAfter, maxLifetime } = this.route.settings;
+    EventStreamResponse.commits.cancel(this, commitAfter);
+    if (maxLifetime !== undefined) EventStreamResponse.lifetimes.schedule(this, maxLifetime);
     if (this.current === 'piping' || this.current === 'pending') this.current = 'streaming';
     this.handBack(undefined);
   }
@@ -218,9 +227,9 @@ export class EventStreamResponse implements EventStreamWriterOwner, ClosableStre
   // unsubscribed at once), and a method waiting on the signal is told.
   closed(): void {
     this.openStreams.delete(this);
-    clearTimeout(this.timer);
+    this.cancelTimers();
     this.pump?.cancel();
-    this.abort.abort();
+    abortStreamSignal(this.request);
     if (this.current === 'pending' || this.current === 'piping') {
       // The client left before the headers (unless the filters answered an error that
       // came before the method returned): the reply Nest makes next must not write.
@@ -230,6 +239,12 @@ export class EventStreamResponse implements EventStreamWriterOwner, ClosableStre
       this.current = 'ended';
     }
     this.handBack(undefined);
+  }
+
+  private cancelTimers(): void {
+    const { commitAfter, maxLifetime } = this.route.settings;
+    EventStreamResponse.commits.cancel(this, commitAfter);
+    if (maxLifetime !== undefined) EventStreamResponse.lifetimes.cancel(this, maxLifetime);
   }
 
   private handBack(value: unknown): void {

@@ -1,5 +1,7 @@
 import { KEEPALIVE_COMMENT, openingFrame } from '../sse/format-sse-event.js';
 import type { RawResponse } from '../platform/index.js';
+import { SocketBody } from '../platform/socket-body.js';
+import { TimerWheels } from './timer-wheel.js';
 
 export interface EventStreamWriterSettings {
   /**
@@ -24,9 +26,21 @@ export interface EventStreamWriterOwner {
   stalled(milliseconds: number): void;
 }
 
+/** What waits for the writer to take more (the pump of its source). */
+export interface ReadyWaiter {
+  writerReady(): void;
+}
+
 // Frames wait in one string and leave in one write per batch: when the tick that made
 // them is over, or as soon as this many characters are waiting.
 const BATCH_CHARS = 64 * 1024;
+
+const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache, no-transform',
+  'X-Accel-Buffering': 'no',
+};
+const SSE_HEADERS_WITH_KEEP_ALIVE = { ...SSE_HEADERS, Connection: 'keep-alive' };
 
 /** Idle time before the OS probes a stream's socket for a peer that is gone. */
 const TCP_KEEPALIVE_DELAY = 30_000;
@@ -37,25 +51,50 @@ const TCP_KEEPALIVE_DELAY = 30_000;
  * States: open → committed → closed (or open → closed).
  */
 export class EventStreamWriter {
+  // Shared timers (no Timeout, no callback per stream): a keep-alive is due after
+  // `keepAlive` ms without a write (every write schedules it again), a stall after
+  // `stallTimeout` ms unwritable.
+  private static readonly keepAlives = new TimerWheels<EventStreamWriter>((writer) =>
+    writer.keepAliveDue(),
+  );
+  private static readonly stalls = new TimerWheels<EventStreamWriter>((writer) =>
+    writer.stallDue(),
+  );
+
   private pending = '';
   private flushQueued = false;
   private writable = true;
   private committed = false;
   private closed = false;
-  private lastWriteAt = 0;
-  private keepAliveTimer: NodeJS.Timeout | undefined;
-  private stallTimer: NodeJS.Timeout | undefined;
-  private readyWaiters: Array<() => void> = [];
+  /** The one that waits for the writer to take more (its source's pump), if any. */
+  private readyWaiter: ReadyWaiter | undefined;
   /** Whether a compressor added `flush()` (looked up once: a miss on every write costs). */
   private flushesCompressor = false;
+  /**
+   * Where writes go after the first (which takes the headers out): the socket, or
+   * (null) the response; undefined until that first write.
+   */
+  private body: SocketBody | null | undefined;
+
+  // The settings, copied: the object they come in is made per request.
+  private readonly keepAlive: number | false;
+  private readonly stallTimeout: number | false;
+  private readonly retry: number | undefined;
+  private readonly connectionKeepAlive: boolean;
 
   constructor(
     private readonly res: RawResponse,
-    private readonly settings: EventStreamWriterSettings,
+    settings: EventStreamWriterSettings,
     private readonly owner: EventStreamWriterOwner,
   ) {
-    res.on('drain', this.onDrain);
-    res.on('close', this.onClose);
+    this.keepAlive = settings.keepAlive;
+    this.stallTimeout = settings.stallTimeout;
+    this.retry = settings.retry;
+    this.connectionKeepAlive = settings.connectionKeepAlive;
+    // Listeners shared by every writer (they find theirs by the response), and 'drain'
+    // only while the socket is full: no closures, no listener slot per idle stream.
+    EventStreamWriter.writers.set(res, this);
+    res.on('close', EventStreamWriter.onResponseClose);
     // A client that left during a slow guard or interceptor has no 'close' left to emit.
     if (res.destroyed) this.close();
   }
@@ -90,31 +129,38 @@ export class EventStreamWriter {
     return this.writable;
   }
 
-  /** Resolves when the producer may go on: the socket drained (or closed), or after one turn of the event loop. */
-  ready(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    if (this.writable) return new Promise((resolve) => setImmediate(resolve));
-    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  /**
+   * Tells `waiter` when the producer may go on: the socket drained (or closed), or
+   * after one turn of the event loop. One waiter at a time.
+   */
+  ready(waiter: ReadyWaiter): void {
+    if (this.closed || this.writable) setImmediate(tellReady, waiter);
+    else this.readyWaiter = waiter;
   }
 
   /** Sends the SSE headers now, with the opening frame. */
   commit(): void {
     if (this.committed || this.closed) return;
     this.committed = true;
-    const { res, settings } = this;
+    const { res } = this;
     this.owner.takeOver();
-    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-    res.setHeader('Cache-Control', 'no-cache, no-transform');
-    res.setHeader('X-Accel-Buffering', 'no');
-    if (settings.connectionKeepAlive) res.setHeader('Connection', 'keep-alive');
     res.removeHeader('Content-Length');
+    // One writeHead() with an object, not a setHeader() each: when nothing set a header
+    // before (Fastify, node:http), Node sends them without keeping a copy (~0.4 KB).
+    res.writeHead(
+      res.statusCode,
+      this.connectionKeepAlive ? SSE_HEADERS_WITH_KEEP_ALIVE : SSE_HEADERS,
+    );
+    // Sent on their own, Node's header string is flattened as it is written; sent with
+    // the first frame, it stays the ~25 pieces writeHead() joined (~0.8 KB per stream).
+    res.flushHeaders();
     // A peer that vanished (half-open connection) is found even while nothing is written.
     res.socket?.setKeepAlive?.(true, TCP_KEEPALIVE_DELAY);
     this.flushesCompressor = typeof res.flush === 'function';
     // With the first event, when one is on its way in this tick: one write for both.
-    this.pending = openingFrame(settings.retry) + this.pending;
+    this.pending = openingFrame(this.retry) + this.pending;
     this.queueFlush();
-    if (settings.keepAlive !== false) this.armKeepAlive(settings.keepAlive);
+    if (this.keepAlive !== false) EventStreamWriter.keepAlives.schedule(this, this.keepAlive);
     this.owner.committed();
   }
 
@@ -151,69 +197,86 @@ export class EventStreamWriter {
   private queueFlush(): void {
     if (this.flushQueued) return;
     this.flushQueued = true;
-    process.nextTick(this.flush);
+    process.nextTick(EventStreamWriter.flushLater, this);
   }
 
-  private readonly flush = (): void => {
+  private flush(): void {
     this.flushQueued = false;
     if (this.pending === '' || this.closed) return;
     const chunk = this.pending;
     this.pending = '';
-    this.writable = this.res.write(chunk) && this.writable;
-    if (!this.writable && this.stallTimer === undefined && this.settings.stallTimeout !== false) {
-      this.stallTimer = setTimeout(this.onStall, this.settings.stallTimeout);
-      this.stallTimer.unref();
+    const { keepAlive, stallTimeout, body } = this;
+    let written: boolean;
+    if (body) written = body.write(chunk);
+    else {
+      written = this.res.write(chunk);
+      if (body === undefined) this.body = SocketBody.of(this.res) ?? null;
+    }
+    if (!written && this.writable) {
+      this.writable = false;
+      // A closure only while the socket is full, not one per idle stream.
+      if (body) body.onceDrained(() => this.drained());
+      else this.res.once('drain', EventStreamWriter.onResponseDrain);
+      if (stallTimeout !== false) EventStreamWriter.stalls.schedule(this, stallTimeout);
     }
     if (this.flushesCompressor) this.res.flush!();
-    this.lastWriteAt = Date.now();
-  };
-
-  private armKeepAlive(delay: number): void {
-    this.keepAliveTimer = setTimeout(this.keepAliveTick, delay);
-    this.keepAliveTimer.unref();
+    // Once per batch, not per event: a move to the end of the keep-alive list.
+    if (keepAlive !== false) EventStreamWriter.keepAlives.schedule(this, keepAlive);
   }
 
-  // One timer per stream, re-armed for the rest of the silence, rather than one reset
-  // per event: events can come by the hundred thousand a second.
-  private readonly keepAliveTick = (): void => {
-    const interval = this.settings.keepAlive as number;
-    const silence = Date.now() - this.lastWriteAt;
-    if (silence >= interval && this.pending === '') {
-      this.pending = KEEPALIVE_COMMENT;
-      this.flush();
-      this.armKeepAlive(interval);
-    } else {
-      this.armKeepAlive(Math.max(interval - silence, 1));
-    }
-  };
+  // Due only after `keepAlive` ms without a write: every write schedules it again.
+  private keepAliveDue(): void {
+    // Frames waiting for the end of this tick go out instead (and schedule it again).
+    if (this.pending !== '') return;
+    this.pending = KEEPALIVE_COMMENT;
+    this.flush();
+  }
 
-  private readonly onDrain = (): void => {
+  private drained(): void {
     this.writable = true;
-    clearTimeout(this.stallTimer);
-    this.stallTimer = undefined;
-    this.releaseWaiters();
-  };
-
-  private readonly onClose = (): void => this.close();
+    if (this.stallTimeout !== false) EventStreamWriter.stalls.cancel(this, this.stallTimeout);
+    this.tellWaiter();
+  }
 
   // Memory stays bounded while a client does not read, but its socket and its source
   // would be held for good.
-  private readonly onStall = (): void => {
-    this.owner.stalled(this.settings.stallTimeout as number);
+  private stallDue(): void {
+    this.owner.stalled(this.stallTimeout as number);
     this.destroy();
-  };
+  }
 
   private close(): void {
     if (this.closed) return;
     this.closed = true;
     this.pending = '';
-    clearTimeout(this.keepAliveTimer);
-    clearTimeout(this.stallTimer);
-    this.releaseWaiters();
+    const { keepAlive, stallTimeout } = this;
+    if (keepAlive !== false) EventStreamWriter.keepAlives.cancel(this, keepAlive);
+    if (stallTimeout !== false) EventStreamWriter.stalls.cancel(this, stallTimeout);
+    // The owner stops the source first: the waiter then finds the stream over.
     this.owner.closed();
+    this.tellWaiter();
   }
 
-  private releaseWaiters(): void {
-    for (const resolve of this.readyWaiters.splice(0)) resolve();
+  private tellWaiter(): void {
+    const waiter = this.readyWaiter;
+    this.readyWaiter = undefined;
+    waiter?.writerReady();
+  }
+
+  private static readonly writers = new WeakMap<RawResponse, EventStreamWriter>();
+
+  private static onResponseClose(this: RawResponse): void {
+    EventStreamWriter.writers.get(this)!.close();
+  }
+
+  private static onResponseDrain(this: RawResponse): void {
+    EventStreamWriter.writers.get(this)!.drained();
+  }
+
+  /** `process.nextTick`'s callback, given the writer: no closure per writer. */
+  private static flushLater(this: void, writer: EventStreamWriter): void {
+    writer.flush();
   }
 }
+
+const tellReady = (waiter: ReadyWaiter): void => waiter.writerReady();

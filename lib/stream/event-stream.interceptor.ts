@@ -16,7 +16,6 @@ import { platformOf } from '../platform/index.js';
 import { EventStreamResponse } from './event-stream-response.js';
 import { OpenStreams } from './open-streams.js';
 import { compileStreamRoute, type StreamRoute } from './stream-route.js';
-import { streamAbortController } from './stream-signal.js';
 
 /**
  * Turns what an `@EventStream()` method returns into a `text/event-stream` response
@@ -38,20 +37,19 @@ export class EventStreamInterceptor implements NestInterceptor, BeforeApplicatio
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const route = this.route(context);
-    const http = context.switchToHttp();
-    const reply = http.getResponse<object>();
+    // The arguments, not switchToHttp(): that adds three closures to the context, which
+    // the stream keeps for its `errorEvent`.
+    const reply = context.getArgByIndex<object>(1);
     const platform = platformOf(reply);
-    const request = platform.rawRequest(http.getRequest<object>());
+    const request = platform.rawRequest(context.getArgByIndex<object>(0));
     // Before the method runs, so that a status it sets (`@Res({ passthrough: true })`) wins.
     platform.setStatus(reply, route.status);
-    const abort = streamAbortController(request);
     const response = new EventStreamResponse(
       route,
       context,
       platform,
       reply,
       request,
-      abort,
       this.openStreams,
     );
     return next

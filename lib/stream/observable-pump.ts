@@ -2,6 +2,7 @@ import type { Observable, Subscription } from 'rxjs';
 import type { EventEncoder } from '../sse/event-encoder.js';
 import type { EventStreamWriter } from './event-stream-writer.js';
 import type { Pump } from './pump.js';
+import { reportOutcome, type PumpOwner } from './pump-owner.js';
 
 /** An Observable produced faster than its client reads, past the route's bound. */
 export class BufferLimitExceededError extends Error {
@@ -16,10 +17,11 @@ export class BufferLimitExceededError extends Error {
 
 /** Push-based: an Observable cannot be paused, so its unsent frames are bounded. */
 export class ObservablePump implements Pump {
-  readonly finished: Promise<void>;
   // A synchronous source emits inside subscribe(), before its Subscription exists:
   // `stopped` makes it inert at once, and it is unsubscribed as soon as it can be.
   private stopped = false;
+  /** The owner was told how it ended. */
+  private reported = false;
   private subscription: Subscription | undefined;
 
   constructor(
@@ -27,35 +29,41 @@ export class ObservablePump implements Pump {
     private readonly writer: EventStreamWriter,
     private readonly encode: EventEncoder,
     private readonly maxBufferedBytes: number,
+    private readonly owner: PumpOwner,
   ) {
-    this.finished = new Promise((resolve, reject) => {
-      const fail = (error: unknown): void => {
-        this.cancel();
-        reject(error);
-      };
-      this.subscription = observable.subscribe({
-        next: (value) => {
-          if (this.stopped) return;
-          let frame: string;
-          try {
-            frame = this.encode(value);
-          } catch (error) {
-            return fail(error);
-          }
-          const { writer } = this;
-          if (!writer.send(frame) && writer.bufferedBytes > this.maxBufferedBytes) {
-            fail(new BufferLimitExceededError(writer.bufferedBytes, this.maxBufferedBytes));
-          }
-        },
-        error: reject,
-        complete: resolve,
-      });
-      if (this.stopped) this.subscription.unsubscribe();
+    this.subscription = observable.subscribe({
+      next: (value) => {
+        if (this.stopped) return;
+        let frame: string;
+        try {
+          frame = this.encode(value);
+        } catch (error) {
+          return this.fail(error);
+        }
+        const { writer } = this;
+        if (!writer.send(frame) && writer.bufferedBytes > this.maxBufferedBytes) {
+          this.fail(new BufferLimitExceededError(writer.bufferedBytes, this.maxBufferedBytes));
+        }
+      },
+      error: (error: unknown) => this.finish({ error }),
+      complete: () => this.finish(),
     });
+    if (this.stopped) this.subscription.unsubscribe();
   }
 
   cancel(): void {
     this.stopped = true;
     this.subscription?.unsubscribe();
+  }
+
+  private fail(error: unknown): void {
+    this.cancel();
+    this.finish({ error });
+  }
+
+  private finish(failure?: { error: unknown }): void {
+    if (this.reported) return;
+    this.reported = true;
+    reportOutcome(this.owner, failure);
   }
 }

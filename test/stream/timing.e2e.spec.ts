@@ -10,6 +10,7 @@ import {
 } from '@jest/globals';
 import { Controller, Get, NotFoundException } from '@nestjs/common';
 import { EventSource } from 'eventsource';
+import { BehaviorSubject } from 'rxjs';
 import { EventStream } from 'nestjs-event-stream';
 import { ADAPTERS, NEST, startApp, type TestApp } from '../support/app.js';
 import { Deferred } from '../support/deferred.js';
@@ -51,6 +52,13 @@ class TimingController {
     } finally {
       lifetime.closed.resolve();
     }
+  }
+
+  // Emits as it is subscribed to, so the headers go out before the method's call returns.
+  @Get('short-lived-at-once')
+  @EventStream({ maxLifetime: 60_000, keepAlive: false })
+  shortLivedAtOnce() {
+    return new BehaviorSubject('first');
   }
 
   @Get('silent')
@@ -175,5 +183,14 @@ describe.each(ADAPTERS)(`timing (%s, ${NEST})`, (adapter) => {
     // The generator, parked on its next gate, is closed too.
     (await gateOpened(2)).resolve('c');
     await lifetime.closed.promise;
+  });
+
+  it('ends after maxLifetime a stream whose first event came as its source was subscribed to', async () => {
+    const stream = openStream(`${t.url}/short-lived-at-once`);
+    await stream.waitForText('data: "first"\n\n');
+    jest.advanceTimersByTime(60_000);
+    const { status, body } = await stream.done;
+    expect(status).toBe(200);
+    expect(body).toBe(':\n\ndata: "first"\n\n');
   });
 });

@@ -20,6 +20,10 @@ export class FakeResponse extends EventEmitter implements RawResponse {
   removeHeader(name: string): void {
     this.headers.delete(name.toLowerCase());
   }
+  writeHead(statusCode: number, headers: Record<string, string>): void {
+    this.statusCode = statusCode;
+    for (const [name, value] of Object.entries(headers)) this.setHeader(name, value);
+  }
   flushHeaders(): void {
     this.headersSent = true;
   }

@@ -12,7 +12,7 @@ const ids = async (subscription: ChannelSubscription, count: number) => {
 
 describe('ChannelSubscription (holding → live → ended)', () => {
   it('holds live events during the replay, then drops those the replay gave', async () => {
-    const subscription = new ChannelSubscription(10, jest.fn());
+    const subscription = new ChannelSubscription('c', 10, jest.fn());
     subscription.receive('1-2', event(2)); // arrives while the history is read
     subscription.receive('1-3', event(3));
     subscription.push(event(1));
@@ -23,7 +23,7 @@ describe('ChannelSubscription (holding → live → ended)', () => {
 
   it('ends a subscriber that falls maxQueued behind, once, and tells the hub', async () => {
     const onEnd = jest.fn();
-    const subscription = new ChannelSubscription(2, onEnd);
+    const subscription = new ChannelSubscription('c', 2, onEnd);
     subscription.goLive(undefined);
     for (const n of [1, 2, 3, 4]) subscription.receive(`1-${n}`, event(n));
     expect(onEnd).toHaveBeenCalledTimes(1);
@@ -33,7 +33,7 @@ describe('ChannelSubscription (holding → live → ended)', () => {
 
   it('return() frees it at once, even with a pending next()', async () => {
     const onEnd = jest.fn();
-    const subscription = new ChannelSubscription(10, onEnd);
+    const subscription = new ChannelSubscription('c', 10, onEnd);
     subscription.goLive(undefined);
     const pending = subscription.next();
     await subscription.return();
@@ -43,7 +43,7 @@ describe('ChannelSubscription (holding → live → ended)', () => {
   });
 
   it('a completion ends it after what came before', async () => {
-    const subscription = new ChannelSubscription(10, jest.fn());
+    const subscription = new ChannelSubscription('c', 10, jest.fn());
     subscription.goLive(undefined);
     subscription.receive('1-1', event(1));
     subscription.receive('1-2', COMPLETION);
@@ -52,7 +52,7 @@ describe('ChannelSubscription (holding → live → ended)', () => {
   });
 
   it('fail() rejects the next read once the queue is read', async () => {
-    const subscription = new ChannelSubscription(10, jest.fn());
+    const subscription = new ChannelSubscription('c', 10, jest.fn());
     subscription.goLive(undefined);
     subscription.receive('1-1', event(1));
     subscription.fail(new Error('store down'));
@@ -60,12 +60,15 @@ describe('ChannelSubscription (holding → live → ended)', () => {
     await expect(subscription.next()).rejects.toThrow('store down');
   });
 
-  it('pushes to a sink until it refuses, then wakes the consumer to pull', async () => {
-    const subscription = new ChannelSubscription(10, jest.fn());
+  it('pushes to a consumer until it refuses, then wakes it to pull', async () => {
+    const subscription = new ChannelSubscription('c', 10, jest.fn());
     subscription.goLive(undefined);
     const sunk: Array<string | undefined> = [];
     const wake = jest.fn();
-    subscription[PUSH_EVENTS]((pushed) => (sunk.push(pushed.id), sunk.length < 2), wake);
+    subscription[PUSH_EVENTS]({
+      accept: (pushed) => (sunk.push(pushed.id), sunk.length < 2),
+      wake,
+    });
     subscription.receive('1-1', event(1));
     expect(wake).not.toHaveBeenCalled();
     subscription.receive('1-2', event(2)); // refused: the socket is full
@@ -75,12 +78,12 @@ describe('ChannelSubscription (holding → live → ended)', () => {
     expect(await ids(subscription, 1)).toEqual(['1-3']);
   });
 
-  it('wakes a sink at once when events are queued or it has ended', () => {
-    const subscription = new ChannelSubscription(10, jest.fn());
+  it('wakes a consumer at once when events are queued or it has ended', () => {
+    const subscription = new ChannelSubscription('c', 10, jest.fn());
     subscription.goLive(undefined);
     subscription.receive('1-1', event(1));
     const wake = jest.fn();
-    subscription[PUSH_EVENTS](() => true, wake);
+    subscription[PUSH_EVENTS]({ accept: () => true, wake });
     expect(wake).toHaveBeenCalledTimes(1);
   });
 });

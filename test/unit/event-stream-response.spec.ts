@@ -7,6 +7,7 @@ import { EventStreamResponse } from '../../lib/stream/event-stream-response.js';
 import { OpenStreams } from '../../lib/stream/open-streams.js';
 import { HandlerResult } from '../../lib/stream/handler-result.js';
 import { DEFAULT_STREAM_SETTINGS } from '../../lib/stream/stream-settings.js';
+import { streamAbortController } from '../../lib/stream/stream-signal.js';
 import { Deferred } from '../support/deferred.js';
 import { FakeResponse } from '../support/fake-response.js';
 
@@ -21,7 +22,7 @@ function start(returned: unknown) {
     takeOver: () => takeOvers.push(1),
   };
   const openStreams = new OpenStreams();
-  const abort = new AbortController();
+  const request = { method: 'GET', httpVersion: '1.1', headers: {} };
   const response = new EventStreamResponse(
     {
       name: 'Test.route',
@@ -32,8 +33,7 @@ function start(returned: unknown) {
     {} as ExecutionContext,
     platform,
     {},
-    { method: 'GET', httpVersion: '1.1', headers: {} },
-    abort,
+    request,
     openStreams,
   );
   const nest: Array<[string, unknown?]> = [];
@@ -54,7 +54,7 @@ function start(returned: unknown) {
     ended,
     takeOvers,
     openStreams,
-    abort,
+    signal: () => streamAbortController(request).signal,
     subscription,
   };
 }
@@ -84,7 +84,7 @@ describe('EventStreamResponse (pending → piping → streaming → ended | fail
     expect(run.res.body).toBe(':\n\ndata: 1\n\ndata: 2\n\n');
     expect(run.takeOvers).toHaveLength(1);
     expect(run.openStreams.size).toBe(0);
-    expect(run.abort.signal.aborted).toBe(true);
+    expect(run.signal().aborted).toBe(true);
   });
 
   it('hands a value that is no stream to Nest, which answers it', async () => {
@@ -144,7 +144,7 @@ describe('EventStreamResponse (pending → piping → streaming → ended | fail
     expect(run.response.state).toBe('ended');
     expect(run.takeOvers).toHaveLength(1);
     expect(run.nest).toEqual([['next', undefined], ['complete']]);
-    expect(run.abort.signal.aborted).toBe(true);
+    expect(run.signal().aborted).toBe(true);
   });
 
   it('answers 204 for a source that ends before its first event', async () => {

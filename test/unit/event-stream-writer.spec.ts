@@ -54,7 +54,7 @@ describe('EventStreamWriter (open → committed → closed)', () => {
     await tick();
     expect(w.send('data: 2\n\n')).toBe(false);
     let ready = false;
-    void w.ready().then(() => (ready = true));
+    w.ready({ writerReady: () => (ready = true) });
     await tick();
     expect(ready).toBe(false);
     res.drain();
@@ -129,5 +129,42 @@ describe('EventStreamWriter (open → committed → closed)', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it('idle writers share one keep-alive timer, each pinging after its own silence', () => {
+    jest.useFakeTimers();
+    try {
+      const first = writer({ keepAlive: 1000 });
+      const second = writer({ keepAlive: 1000 });
+      first.writer.commit();
+      jest.advanceTimersByTime(500);
+      second.writer.commit();
+      jest.runAllTicks();
+      expect(jest.getTimerCount()).toBe(1);
+      jest.advanceTimersByTime(500);
+      expect(first.res.body).toBe(':\n\n: ping\n\n');
+      expect(second.res.body).toBe(':\n\n');
+      jest.advanceTimersByTime(500);
+      expect(second.res.body).toBe(':\n\n: ping\n\n');
+      first.writer.end();
+      second.writer.end();
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('listens for drain only while the socket is full', async () => {
+    const { res, writer: w } = writer();
+    w.commit();
+    await tick();
+    expect(res.listenerCount('drain')).toBe(0);
+    res.accepts = false;
+    w.send('data: 1\n\n');
+    await tick();
+    expect(res.listenerCount('drain')).toBe(1);
+    res.drain();
+    expect(res.listenerCount('drain')).toBe(0);
+    expect(w.send('data: 2\n\n')).toBe(true);
   });
 });
