@@ -49,7 +49,7 @@ const { values: args } = parseArgs({
   options: {
     clients: { type: 'string', default: '1000' },
     events: { type: 'string', default: '1500' },
-    rate: { type: 'string', default: '40' },
+    rate: { type: 'string', default: '20' },
     fleets: { type: 'string', default: '2' },
     adapter: { type: 'string', default: 'express' },
     scenarios: {
@@ -59,7 +59,7 @@ const { values: args } = parseArgs({
     'baseline-retry': { type: 'string', default: '1000' },
     'max-gap': { type: 'string', default: '500' },
     pause: { type: 'string', default: '2000' },
-    grace: { type: 'string', default: '15000' },
+    grace: { type: 'string', default: '20000' },
     settle: { type: 'string', default: '10000' },
     results: { type: 'string', default: 'field/results' },
     upstream: { type: 'string', default: DEFAULT_SERVER_PARAMETERS },
@@ -82,8 +82,8 @@ const everyRun: StreamFlags = {
 const baseline: StreamFlags = { ...everyRun, retry: args['baseline-retry'] };
 const tuned: StreamFlags = {
   ...everyRun,
-  drain: args.drain ?? '5000',
-  retry: args.retry ?? '100-300',
+  drain: args.drain ?? '10000',
+  retry: args.retry ?? '50-150',
 };
 // The pass conditions are those of a graceful restart with drain and jitter; a
 // crash is measured with the same options, but a herd of reconnects within the retry

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Controller, Get } from '@nestjs/common';
-import { EventStream, EventStreamModule } from 'nestjs-event-stream';
+import { EventHub, EventStream, EventStreamModule } from 'nestjs-event-stream';
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { connect } from 'node:net';
@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ADAPTERS, NEST, startApp } from '../support/app.js';
+import { fetchRaw } from '../support/http.js';
 
 const STREAMS = 1000;
 
@@ -32,6 +33,17 @@ function connectTo(url: string): Promise<void> {
       resolve();
     }).on('error', reject);
   });
+}
+
+@Controller()
+class ChannelController {
+  constructor(private readonly hub: EventHub) {}
+
+  @Get('channel')
+  @EventStream({ keepAlive: false })
+  channel() {
+    return this.hub.subscribe('drained');
+  }
 }
 
 /** Opens `count` streams; resolves once each has its first event, with a promise per stream of its end. */
@@ -99,6 +111,26 @@ describe.each(ADAPTERS)(`shutdown (%s, ${NEST})`, (adapter) => {
     expect(closedAt - started).toBeGreaterThanOrEqual(360);
     expect(Math.min(...endedAt) - started).toBeLessThan(200);
   }, 30_000);
+
+  it('the streams a drain has not ended yet still get their events', async () => {
+    const { app, url } = await startApp(
+      {
+        imports: [EventStreamModule.forRoot({ shutdownDrain: 600 })],
+        controllers: [ChannelController],
+      },
+      { adapter },
+    );
+    const hub = app.get(EventHub);
+    const bodies = [0, 1].map(() => fetchRaw(`${url}/channel`));
+    while (hub.subscriberCount < 2) await new Promise((resolve) => setImmediate(resolve));
+    const closed = app.close();
+    // The first ends at once, the second 300 ms later: what comes in between reaches it.
+    const ended = await Promise.race(bodies.map((body, index) => body.then(() => index)));
+    await hub.publish('drained', 'during the drain');
+    const other = await bodies[1 - ended];
+    await closed;
+    expect(other.body).toMatch(/^:\n\nid: .+\ndata: "during the drain"\n\n$/);
+  });
 
   it('enableShutdownHooks() + SIGTERM ends every stream and lets the process exit', async () => {
     const child = spawn(
