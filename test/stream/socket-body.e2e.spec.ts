@@ -5,7 +5,7 @@ import { Agent, get, type IncomingMessage } from 'node:http';
 import { EventStream } from 'nestjs-event-stream';
 import { collectEvents } from 'nestjs-event-stream/testing';
 import { ADAPTERS, NEST, startApp, type TestApp } from '../support/app.js';
-import { connect } from 'node:net';
+import { rawRequest } from '../support/raw-request.js';
 
 // After its first write, the writer sends a Node HTTP/1 response's body straight to the
 // socket (lib/platform/socket-body.ts), framing the chunks itself: what a client sees
@@ -43,16 +43,12 @@ function eventData(body: string): string[] {
 
 /** An HTTP/1.0 GET on a raw socket, whose sending side stays open (a FIN would end it). */
 function http10Get(url: string, path: string): Promise<string> {
-  const { port, hostname } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname);
-    let answer = '';
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => (answer += chunk));
-    socket.on('end', () => resolve(answer));
-    socket.on('error', reject);
-    socket.write(`GET ${path} HTTP/1.0\r\nHost: ${hostname}\r\nAccept: text/event-stream\r\n\r\n`);
-  });
+  const { hostname } = new URL(url);
+  return rawRequest(
+    url,
+    `GET ${path} HTTP/1.0\r\nHost: ${hostname}\r\nAccept: text/event-stream\r\n\r\n`,
+    { halfClose: false },
+  );
 }
 
 function getBody(url: string, agent: Agent): Promise<{ body: string; reused: boolean }> {

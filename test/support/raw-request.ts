@@ -1,7 +1,14 @@
 import { connect } from 'node:net';
 
-/** Sends bytes as they are (a client need not be well-behaved) and returns the whole answer. */
-export function rawRequest(url: string, request: Buffer | string): Promise<string> {
+/**
+ * Sends bytes as they are (a client need not be well-behaved) and returns the whole answer.
+ * `halfClose: false` keeps the sending side open (an HTTP/1.0 server ends a stream at a FIN).
+ */
+export function rawRequest(
+  url: string,
+  request: Buffer | string,
+  { halfClose = true }: { halfClose?: boolean } = {},
+): Promise<string> {
   const { port, hostname } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname);
@@ -10,6 +17,7 @@ export function rawRequest(url: string, request: Buffer | string): Promise<strin
     socket.on('data', (chunk: string) => (answer += chunk));
     socket.on('end', () => resolve(answer));
     socket.on('error', reject);
-    socket.end(request);
+    if (halfClose) socket.end(request);
+    else socket.write(request);
   });
 }
