@@ -6,13 +6,13 @@ import type { Browser, Page, Request } from 'playwright-core';
 import { AppModule } from '../../sample/app.module.js';
 import { configureApp } from '../../sample/app.js';
 import { EchoModel } from '../../sample/echo-model.js';
-import { startApp, type TestApp } from '../support/app.js';
+import { ADAPTERS, NEST, startApp, type TestApp } from '../support/app.js';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
 import { SteppedEchoModel } from '../support/stepped-echo-model.js';
 
 const run = chromiumAvailable() ? describe : describe.skip;
 
-run('the sample chat in Chromium, across a reload', () => {
+run.each(ADAPTERS)(`the sample chat in Chromium, across a reload (%s, ${NEST})`, (adapter) => {
   const model = new SteppedEchoModel();
   let t: TestApp;
   let browser: Browser;
@@ -26,6 +26,7 @@ run('the sample chat in Chromium, across a reload', () => {
     t = await startApp(
       { imports: [AppModule] },
       {
+        adapter,
         configure: configureApp,
         override: (builder) => builder.overrideProvider(EchoModel).useValue(model),
       },

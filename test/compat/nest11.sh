@@ -23,4 +23,4 @@ node -e '
   fs.writeFileSync("package.json", JSON.stringify(pkg, null, 2));
 '
 npm install --no-audit --no-fund --loglevel=error
-npm run jest -- test/stream test/hub test/hardening test/swagger test/sample test/clients
+npm run jest -- test/stream test/hub test/hardening test/swagger test/sample test/clients test/browser/chat-resume.e2e.spec.ts
