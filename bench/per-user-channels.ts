@@ -6,7 +6,7 @@
 // every channel), the Redis time and calls per open (INFO commandstats over the opening),
 // the heap per subscriber, publish-to-arrival latency over `rounds` rounds that each
 // publish one event to every channel (after a first, untimed round), and the Redis CPU
-// per event over those rounds. Each figure is the median of `repeats` runs. With --baseline, each run is repeated with the
+// per event over those rounds, and the app's (the NestJS server's) CPU per event. Each figure is the median of `repeats` runs. With --baseline, each run is repeated with the
 // servers of that checkout (e.g. the commit before a change), interleaved, so that both
 // see the same machine load.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -116,7 +116,7 @@ async function measure(
     const workBefore = await redisWork(redises);
     const started = performance.now();
     let cpuOpened = NaN;
-    const { latencies, complete } = await fanOut(
+    const { latencies, complete, serverCpuMsPerEvent } = await fanOut(
       server.base,
       users,
       Number(args.rounds),
@@ -144,6 +144,8 @@ async function measure(
     // Redis CPU, not commandstats: the time of a script also counts as its commands'.
     const events = users * (Number(args.rounds) + 1);
     figures['Redis CPU µs per event'] = ((await redisCpu(redises)) - cpuOpened) / events;
+    // The fan-out's figure is per round: one event to each of `users` channels.
+    figures['app CPU µs per event'] = (serverCpuMsPerEvent * 1000) / users;
     latencies.sort((a, b) => a - b);
     figures['p50 ms'] = percentile(latencies, 50) ?? NaN;
     figures['p99 ms'] = percentile(latencies, 99) ?? NaN;

@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Cluster, Redis } from 'ioredis';
 import { invalidValue } from '../sse/validation.js';
-import { ChannelCompletedError } from './channel-completed.error.js';
 import { compareEventIds, parseEventId } from './event-id.js';
 import type {
   EventHistory,
@@ -10,7 +9,7 @@ import type {
   Unsubscribe,
 } from './event-store.interface.js';
 import { loadKeySlot, loadRedisClient } from './load-ioredis.js';
-import { AppendScript, COMPLETED_REPLY } from './redis-append-script.js';
+import { AppendScript } from './redis-append-script.js';
 import { ChannelTail, type TailListener } from './redis-channel-tail.js';
 import { LiveFeed } from './redis-live-feed.js';
 import { COMPLETED_FIELD, toEntryFields, toStoredEvent } from './redis-stream-entry.js';
@@ -82,15 +81,15 @@ export class RedisEventStore implements EventStore {
     this.historySize = historySize;
     this.keyPrefix = keyPrefix;
     this.expireAfter = expireAfter;
-    this.appendScript = new AppendScript(this.commands);
     const topology = this.commands.isCluster
       ? new ClusterSlots(this.commands as Cluster, loadKeySlot())
       : new SingleRedis(this.commands as Redis);
     this.slotOf = (key) => topology.slotOf(key);
+    this.appendScript = new AppendScript(this.commands, this.slotOf);
     this.feed = new LiveFeed(topology, this.commands, new Logger('RedisEventStore'));
   }
 
-  async append(channel: string, event: Omit<StoredEvent, 'id' | 'completed'>): Promise<string> {
+  append(channel: string, event: Omit<StoredEvent, 'id' | 'completed'>): Promise<string> {
     return this.appendEntry(channel, false, toEntryFields(event));
   }
 
@@ -193,20 +192,10 @@ export class RedisEventStore implements EventStore {
     return `${this.keyPrefix}${channel}`;
   }
 
-  private async appendEntry(
-    channel: string,
-    completion: boolean,
-    fields: string[],
-  ): Promise<string> {
+  private appendEntry(channel: string, completion: boolean, fields: string[]): Promise<string> {
     const { historySize, expireAfter } = this;
     const key = this.key(channel);
-    try {
-      return await this.appendScript.run({ key, historySize, expireAfter, completion, fields });
-    } catch (error) {
-      if ((error as Error).message?.includes(COMPLETED_REPLY))
-        throw new ChannelCompletedError(channel);
-      throw error;
-    }
+    return this.appendScript.run({ channel, key, historySize, expireAfter, completion, fields });
   }
 
   private async range(key: string, start: string): Promise<StoredEvent[]> {

@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { Cluster, Redis } from 'ioredis';
-import { parseEventId } from './event-id.js';
+import { isEventId } from './event-id.js';
 import type { ChannelTail } from './redis-channel-tail.js';
 import type { StreamEntry } from './redis-stream-entry.js';
 import { RetryBackoff, errorKind } from './retry-backoff.js';
@@ -175,11 +175,15 @@ export class ShardSubscriber {
 
 /** A message of the append script: `[id, field, value, …]`; anything else is ignored. */
 function decodeMessage(message: string): StreamEntry | undefined {
+  let decoded: unknown;
   try {
-    const [id, ...fields] = JSON.parse(message) as unknown[];
-    if (typeof id !== 'string' || !parseEventId(id)) return undefined;
-    return [id, fields.map(String)];
+    decoded = JSON.parse(message);
   } catch {
     return undefined;
   }
+  if (!Array.isArray(decoded) || typeof decoded[0] !== 'string' || !isEventId(decoded[0]))
+    return undefined;
+  const fields = decoded.slice(1);
+  for (const field of fields) if (typeof field !== 'string') return undefined;
+  return [decoded[0], fields as string[]];
 }

@@ -73,29 +73,70 @@ run('RedisEventStore live path on one Redis', () => {
     expect(store.tailedChannelCount).toBe(2002);
   });
 
-  it('sends the append script whole once, then by its hash; a server that lost it gets it again', async () => {
+  it('sends the appends of one tick in one script call per 256, the script whole once, then by its hash', async () => {
     await admin.script('FLUSH');
     const store = storeOn();
     const event = { data: 'x' };
     let before = await commandStats(redis.url);
-    await Promise.all(Array.from({ length: 100 }, () => store.append('burst', event)));
+    // A burst to 600 channels: the first call (EVAL) carries 256 entries, the others wait
+    // for it, then go by hash (EVALSHA).
+    const ids = await Promise.all(
+      Array.from({ length: 600 }, (_, user) => store.append(`user:${user % 300}`, event)),
+    );
     // (commandstats counts the script's own commands too: one XADD and SPUBLISH each.)
     expect(callsBetween(before, await commandStats(redis.url))).toMatchObject({
       eval: 1,
-      evalsha: 99,
-      xadd: 100,
-      spublish: 100,
+      evalsha: 2,
+      xadd: 600,
+      spublish: 600,
     });
+    // Each channel's two entries, in the order they were appended.
+    for (const user of [0, 7, 299]) {
+      const entries = await admin.xrange(key(`user:${user}`), '-', '+');
+      expect(entries.map(([id]) => id)).toEqual([ids[user], ids[user + 300]]);
+    }
+    // Appends that wait for each other go one call each.
+    before = await commandStats(redis.url);
+    for (let i = 0; i < 3; i++) await store.append('one-by-one', event);
+    expect(callsBetween(before, await commandStats(redis.url))).toMatchObject({ evalsha: 3 });
     await admin.script('FLUSH');
     before = await commandStats(redis.url);
-    await store.append('burst', event);
+    await store.append('one-by-one', event);
     // EVALSHA refused (NOSCRIPT), then EVAL.
     expect(callsBetween(before, await commandStats(redis.url))).toMatchObject({
       eval: 1,
       evalsha: 1,
       xadd: 1,
     });
-    expect(await admin.xlen(key('burst'))).toBe(101);
+    expect(await admin.xlen(key('one-by-one'))).toBe(4);
+  });
+
+  it('an entry refused in a shared call (completed channel, key of another type) fails alone', async () => {
+    const store = storeOn();
+    await store.complete('done');
+    await admin.set(key('a-string'), 'x');
+    const appends = await Promise.allSettled([
+      store.append('fine', { data: 1 }),
+      store.append('done', { data: 2 }),
+      store.append('a-string', { data: 3 }),
+      store.complete('done'),
+      store.append('fine', { data: 4 }),
+    ]);
+    expect(appends.map((append) => append.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    const reason = (i: number) => (appends[i] as PromiseRejectedResult).reason as Error;
+    expect(reason(1)).toBeInstanceOf(ChannelCompletedError);
+    expect(reason(2).message).toMatch(/^WRONGTYPE/);
+    // Completing a completed channel answers its completion's id.
+    const [completion] = await admin.xrange(key('done'), '-', '+');
+    expect((appends[3] as PromiseFulfilledResult<string>).value).toBe(completion[0]);
+    expect(await admin.xlen(key('done'))).toBe(1);
+    expect((await store.readLast('fine', 10)).events.map((entry) => entry.data)).toEqual([1, 4]);
   });
 
   it('a first append refused (a completed channel) leaves the script usable for the next', async () => {
