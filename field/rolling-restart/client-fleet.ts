@@ -59,7 +59,7 @@ function openClient(): Promise<void> {
   let responded!: () => void;
   const firstResponse = new Promise<void>((resolve) => (responded = resolve));
   source.onopen = () => {
-    record.opened();
+    record.opened(performance.now());
     responded();
   };
   source.onmessage = (message) => {
@@ -74,7 +74,7 @@ function openClient(): Promise<void> {
     responded();
     const closed = source.readyState === EventSource.CLOSED;
     const wasFinished = record.hasLast || record.closedForGood;
-    record.error(error.code, closed);
+    record.error(error.code, closed, performance.now());
     if (!closed) return;
     // Given up: it will not warm up or finish any more.
     warmUp();

@@ -13,6 +13,8 @@ export interface ClientFigures {
   longestGapMs: number;
   /** The event that ended the longest gap (-1: the gap ran to the end): when it happened. */
   longestGapEndedBy: number;
+  /** Where the longest gap went, when a reconnect ended it. */
+  longestGapParts?: GapParts;
   /** Connections that opened after the first. */
   reconnects: number;
   /** Error events with an HTTP status of 500 or more (a proxy's 502 or 504). */
@@ -27,10 +29,22 @@ export interface ClientFigures {
   closedForGood: boolean;
 }
 
+/** A gap that a reconnect ended, in three parts (ms). */
+export interface GapParts {
+  /** From the last event to the end of the stream (the error event). */
+  untilEnd: number;
+  /** From the end to the new connection's response: the retry, then the request. */
+  reconnect: number;
+  /** From the response to the first event (a replayed one, or the next live one). */
+  untilEvent: number;
+}
+
 export class ClientRecord {
   private readonly copies: Uint16Array;
   private highest = -1;
   private lastAt: number | undefined;
+  private endedAt: number | undefined;
+  private openedAt: number | undefined;
   private readonly figures: ClientFigures = {
     received: 0,
     lost: 0,
@@ -59,8 +73,10 @@ export class ClientRecord {
     return this.figures.closedForGood;
   }
 
-  opened(): void {
+  /** A connection got its response at `at`. */
+  opened(at: number): void {
     this.figures.reconnects++;
+    this.openedAt = at;
   }
 
   /** Event number `k` arrived at `at` (milliseconds). */
@@ -73,15 +89,25 @@ export class ClientRecord {
     else if (k < this.highest) figures.outOfOrder++;
     this.copies[k]++;
     this.highest = Math.max(this.highest, k);
-    if (this.lastAt !== undefined && at - this.lastAt > figures.longestGapMs) {
-      figures.longestGapMs = at - this.lastAt;
+    const { lastAt, endedAt, openedAt } = this;
+    if (lastAt !== undefined && at - lastAt > figures.longestGapMs) {
+      figures.longestGapMs = at - lastAt;
       figures.longestGapEndedBy = k;
+      figures.longestGapParts =
+        endedAt !== undefined && openedAt !== undefined && lastAt <= endedAt && endedAt <= openedAt
+          ? { untilEnd: endedAt - lastAt, reconnect: openedAt - endedAt, untilEvent: at - openedAt }
+          : undefined;
     }
     this.lastAt = at;
   }
 
-  /** An error event: `status` when it came with an HTTP status; `closed` when the client gave up. */
-  error(status: number | undefined, closed: boolean): void {
+  /**
+   * An error event at `at`: `status` when it came with an HTTP status; `closed` when the
+   * client gave up.
+   */
+  error(status: number | undefined, closed: boolean, at: number): void {
+    // The first error after an event: where the stream ended.
+    if (this.endedAt === undefined || (this.lastAt ?? 0) > this.endedAt) this.endedAt = at;
     if (status === undefined) this.figures.connectionErrors++;
     else if (status >= 500) this.figures.serverErrors++;
     else this.figures.otherStatusErrors++;

@@ -1,6 +1,6 @@
 // What every client saw, taken together: totals, and the spread over clients of the
 // longest gap and of the reconnects.
-import type { ClientFigures } from './client-record.js';
+import type { ClientFigures, GapParts } from './client-record.js';
 
 export interface Spread {
   p50: number;
@@ -15,6 +15,10 @@ export interface FleetSummary {
   duplicated: number;
   outOfOrder: number;
   longestGapMs: Spread;
+  /** Where the longest gap of all went, when a reconnect ended it. */
+  longestGapParts: GapParts | undefined;
+  /** The spread of each part over the clients whose longest gap a reconnect ended. */
+  gapParts: Record<keyof GapParts, Spread>;
   /** The same over the clients that did not give up (theirs runs to the end). */
   longestGapMsOfThoseThatStayed: Spread;
   reconnects: Spread & { total: number };
@@ -48,6 +52,12 @@ const count = (clients: ClientFigures[], test: (client: ClientFigures) => boolea
   clients.filter(test).length;
 
 export function summarizeFleet(clients: ClientFigures[]): FleetSummary {
+  const longest = clients.reduce<ClientFigures | undefined>(
+    (found, client) => (found && found.longestGapMs >= client.longestGapMs ? found : client),
+    undefined,
+  );
+  const parts = clients.flatMap((client) => client.longestGapParts ?? []);
+  const partSpread = (part: keyof GapParts) => spread(parts.map((gap) => gap[part]));
   return {
     clients: clients.length,
     lost: sum(clients, (client) => client.lost),
@@ -55,6 +65,12 @@ export function summarizeFleet(clients: ClientFigures[]): FleetSummary {
     duplicated: sum(clients, (client) => client.duplicated),
     outOfOrder: sum(clients, (client) => client.outOfOrder),
     longestGapMs: spread(clients.map((client) => client.longestGapMs)),
+    longestGapParts: longest?.longestGapParts,
+    gapParts: {
+      untilEnd: partSpread('untilEnd'),
+      reconnect: partSpread('reconnect'),
+      untilEvent: partSpread('untilEvent'),
+    },
     longestGapMsOfThoseThatStayed: spread(
       clients.filter((client) => !client.closedForGood).map((client) => client.longestGapMs),
     ),

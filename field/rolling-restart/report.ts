@@ -134,6 +134,22 @@ export function formatTable(outcomes: ScenarioOutcome[]): string {
   );
 }
 
+/** Where the gaps that reconnects ended went: the longest of all, and the spread of each part. */
+function formatGapParts({ longestGapParts: longest, gapParts }: FleetSummary): string {
+  const parts = [
+    ['until the stream ended', 'untilEnd'],
+    ['reconnecting (retry, then the request)', 'reconnect'],
+    ['until the first event', 'untilEvent'],
+  ] as const;
+  const ofLongest = longest
+    ? parts.map(([name, part]) => `${ms(longest[part])} ${name}`).join(' + ')
+    : 'no reconnect in it';
+  const spreads = parts
+    .map(([, part]) => `${part} p50 ${ms(gapParts[part].p50)}, p99 ${ms(gapParts[part].p99)}`)
+    .join('; ');
+  return `longest gap: ${ofLongest}; over clients: ${spreads} ms`;
+}
+
 /** What the table leaves out, and the failed conditions, per scenario. */
 export function formatDetails(outcome: ScenarioOutcome): string {
   const lines = [`${outcome.scenario.name}: ${JSON.stringify(outcome.scenario.flags)}`];
@@ -143,6 +159,7 @@ export function formatDetails(outcome: ScenarioOutcome): string {
     const json = JSON.stringify;
     lines.push(
       `  longest gap of the ${summary.clients - summary.closedForGood} clients that did not give up: p50 ${ms(stayed.p50)}, p99 ${ms(stayed.p99)}, max ${ms(stayed.max)} ms; reconnects per client p50 ${summary.reconnects.p50}, max ${summary.reconnects.max}`,
+      `  ${formatGapParts(summary)}`,
       `  restarts: ${restarts.map((restart) => `${restart.instance} stopped in ${ms(restart.stopMs)} ms${restart.killed ? ' (killed)' : ''}, healthy in ${ms(restart.healthyMs)} ms`).join('; ')}`,
       `  proxy: statuses ${json(proxy.statuses)}, upstream errors ${json(proxy.upstreamErrors)}; listen overflows ${outcome.listenOverflows}`,
       `  streams per instance at the end ${json(outcome.streamsAtEnd)}; peak open files ${json(outcome.peakOpenFiles)}`,

@@ -4,7 +4,7 @@ import { ClientRecord } from '../../field/rolling-restart/client-record.js';
 /** A record of a client that got `ks`, one every 10 ms, over one connection. */
 function recordOf(events: number, ks: number[]): ClientRecord {
   const record = new ClientRecord(events);
-  record.opened();
+  record.opened(0);
   ks.forEach((k, i) => record.event(k, i * 10));
   return record;
 }
@@ -49,6 +49,32 @@ describe('rolling-restart ClientRecord', () => {
     expect(record.result(5000)).toMatchObject({ longestGapMs: 1250, longestGapEndedBy: 1 });
   });
 
+  it('splits a gap a reconnect ended: until the stream ended, reconnecting, until the first event', () => {
+    const record = new ClientRecord(4);
+    record.opened(0);
+    record.event(0, 10);
+    record.event(1, 60);
+    // The stream ends 30 ms after event 1; a first try fails, the second gets a response.
+    record.error(undefined, false, 90);
+    record.error(undefined, false, 150);
+    record.opened(200);
+    record.event(2, 260);
+    record.event(3, 270);
+    expect(record.result(300)).toMatchObject({
+      longestGapMs: 200,
+      longestGapEndedBy: 2,
+      longestGapParts: { untilEnd: 30, reconnect: 110, untilEvent: 60 },
+    });
+  });
+
+  it('a gap without a reconnect in it has no parts', () => {
+    const record = new ClientRecord(3);
+    record.opened(0);
+    record.event(0, 10);
+    record.event(1, 500);
+    expect(record.result(600).longestGapParts).toBeUndefined();
+  });
+
   it('a client that missed the end has been without events since its last one', () => {
     const record = new ClientRecord(3);
     record.event(0, 100);
@@ -69,18 +95,18 @@ describe('rolling-restart ClientRecord', () => {
   it('counts reconnects as the connections opened after the first', () => {
     const record = new ClientRecord(1);
     expect(record.result(0).reconnects).toBe(0);
-    record.opened();
-    record.opened();
-    record.opened();
+    record.opened(0);
+    record.opened(0);
+    record.opened(0);
     expect(record.result(0).reconnects).toBe(2);
   });
 
   it('sorts errors: 5xx from the proxy, other statuses, and connections that ended or failed', () => {
     const record = new ClientRecord(1);
-    record.error(undefined, false);
-    record.error(undefined, false);
-    record.error(502, true);
-    record.error(404, true);
+    record.error(undefined, false, 0);
+    record.error(undefined, false, 0);
+    record.error(502, true, 0);
+    record.error(404, true, 0);
     expect(record.closedForGood).toBe(true);
     expect(record.result(0)).toMatchObject({
       connectionErrors: 2,

@@ -29,7 +29,7 @@ const clean: Restart[] = ['A', 'B'].map((instance) => ({
 /** One client that got events 0 … 3 at `times`, after `setUp`. */
 function summaryOf(times: number[], setUp?: (record: ClientRecord) => void): FleetSummary {
   const record = new ClientRecord(4);
-  record.opened();
+  record.opened(0);
   setUp?.(record);
   times.forEach((at, k) => record.event(k, at));
   return summarizeFleet([record.result(times.at(-1) ?? 0)]);
@@ -54,7 +54,7 @@ describe('rolling-restart pass conditions', () => {
   });
 
   it("fails on a proxy's 5xx, and on a client that gave up", () => {
-    const summary = summaryOf([0, 1, 2, 3], (record) => record.error(502, true));
+    const summary = summaryOf([0, 1, 2, 3], (record) => record.error(502, true, 0));
     expect(failedConditions(baseline, summary, clean, ENOUGH_SERIES_LEFT)).toEqual([
       '1 5xx answers from the proxy (to 1 clients)',
       '1 clients stopped reconnecting',
@@ -119,7 +119,7 @@ describe('rolling-restart pass conditions', () => {
   });
 
   it('only the asserted scenario fails the run on a missed condition; any scenario that could not run does', () => {
-    const cutOff = summaryOf([0, 1, 2, 3], (record) => record.error(502, true));
+    const cutOff = summaryOf([0, 1, 2, 3], (record) => record.error(502, true, 0));
     const outcome = (scenario: Scenario) =>
       ({
         scenario,
