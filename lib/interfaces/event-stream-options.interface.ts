@@ -81,7 +81,9 @@ export interface EventStreamModuleOptions extends EventStreamDefaults {
   /**
    * Milliseconds over which `app.close()` ends the open streams, spread evenly, so that
    * their clients come back (to the other instances) a few at a time, not all in one
-   * instant. Default 0: all at once.
+   * instant. Each ends right after its next event once its turn has come (or 250 ms
+   * after, with nothing to send), so that its client has missed nothing when it leaves.
+   * Default 0: all at once.
    */
   shutdownDrain?: number;
 }

@@ -94,9 +94,16 @@ export class EventStreamResponse implements EventStreamWriterOwner, PumpOwner, C
 
   /** `app.close()`: the stream ends, or will not start. */
   shutdown(): void {
-    if (this.current === 'pending' || this.current === 'piping' || this.current === 'streaming') {
-      this.writer.end();
-    }
+    if (this.isOpen) this.writer.end();
+  }
+
+  /** `app.close()` with a drain: the stream ends right after its next event. */
+  shutdownAfterNextEvent(): void {
+    if (this.isOpen) this.writer.endAfterNextFrame();
+  }
+
+  private get isOpen(): boolean {
+    return this.current === 'pending' || this.current === 'piping' || this.current === 'streaming';
   }
 
   // A method may return another @EventStream() method's result, boxed, or a Promise of it.

@@ -66,6 +66,8 @@ export class EventStreamWriter {
   private writable = true;
   private committed = false;
   private closed = false;
+  /** The response ends once the next frame is queued (a draining shutdown). */
+  private endingAfterFrame = false;
   /** The one that waits for the writer to take more (its source's pump), if any. */
   private readyWaiter: ReadyWaiter | undefined;
   /** Whether a compressor added `flush()` (looked up once: a miss on every write costs). */
@@ -121,6 +123,10 @@ export class EventStreamWriter {
     if (this.closed) return false;
     if (!this.committed) this.commit();
     this.pending += frame;
+    if (this.endingAfterFrame) {
+      this.end();
+      return false;
+    }
     if (this.pending.length >= BATCH_CHARS) {
       this.flush();
       return false;
@@ -162,6 +168,11 @@ export class EventStreamWriter {
     this.queueFlush();
     if (this.keepAlive !== false) EventStreamWriter.keepAlives.schedule(this, this.keepAlive);
     this.owner.committed();
+  }
+
+  /** Ends the response right after the next frame (not a keep-alive), with it. */
+  endAfterNextFrame(): void {
+    this.endingAfterFrame = true;
   }
 
   /** Writes what is queued and ends the response. */
