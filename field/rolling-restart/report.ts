@@ -10,6 +10,8 @@ export interface ScenarioResult extends Omit<ScenarioRun, 'clients'> {
   summary: FleetSummary;
   /** The figures of each client that failed a pass condition. */
   failedClients: ClientFigures[];
+  /** The ten clients with the longest gaps, longest first: when (the event that ended it) and where it went. */
+  slowestClients: ClientFigures[];
   proxy: ProxyFigures;
   failures: string[];
 }

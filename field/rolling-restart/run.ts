@@ -167,6 +167,7 @@ const results: ScenarioOutcome[] = outcomes.map(({ scenario, run, error }) => {
     ...figures,
     summary,
     failedClients: clients.filter((client) => clientFailed(scenario, client)),
+    slowestClients: [...clients].sort((a, b) => b.longestGapMs - a.longestGapMs).slice(0, 10),
     proxy: proxyFigures(logs, run.channel),
     failures: failedConditions(scenario, summary, run.restarts, run.seriesLeftAfterLastStopMs),
   };
