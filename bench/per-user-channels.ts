@@ -5,10 +5,11 @@
 // loopback). Per N and store: the time to open every stream (until the store has tailed
 // every channel), the Redis time and calls per open (INFO commandstats over the opening),
 // the heap per subscriber, publish-to-arrival latency over `rounds` rounds that each
-// publish one event to every channel (after a first, untimed round), and the Redis CPU
-// per event over those rounds, and the app's (the NestJS server's) CPU per event. Each figure is the median of `repeats` runs. With --baseline, each run is repeated with the
-// servers of that checkout (e.g. the commit before a change), interleaved, so that both
-// see the same machine load.
+// publish one event to every channel (after a first, untimed round), the Redis CPU
+// and the app's (the NestJS server's) CPU per event over those rounds. Each figure is the
+// median of `repeats` runs. With --baseline, each run is repeated with the servers of that
+// checkout (e.g. the commit before a change), interleaved, so that both see the same
+// machine load.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';

@@ -60,7 +60,6 @@ export interface AppendArguments {
 
 interface QueuedAppend {
   append: AppendArguments;
-  bytes: number;
   resolve(id: string): void;
   reject(error: unknown): void;
 }
@@ -88,12 +87,10 @@ export class AppendScript {
    * entry's error reply.
    */
   run(append: AppendArguments): Promise<string> {
-    let bytes = append.key.length;
-    for (const field of append.fields) bytes += field.length;
     return new Promise((resolve, reject) => {
       if (this.queued.size === 0) queueMicrotask(() => this.sendQueued());
       const slot = this.slotOf(append.key);
-      const queued: QueuedAppend = { append, bytes, resolve, reject };
+      const queued: QueuedAppend = { append, resolve, reject };
       const inSlot = this.queued.get(slot);
       if (inSlot) inSlot.push(queued);
       else this.queued.set(slot, [queued]);
@@ -101,22 +98,20 @@ export class AppendScript {
   }
 
   private sendQueued(): void {
-    const queued = this.queued;
+    const bySlot = this.queued;
     this.queued = new Map();
-    for (const appends of queued.values()) {
+    for (const appends of bySlot.values()) {
       let batch: QueuedAppend[] = [];
       let bytes = 0;
-      for (const append of appends) {
-        if (
-          batch.length === MAX_ENTRIES ||
-          (batch.length > 0 && bytes + append.bytes > MAX_BYTES)
-        ) {
+      for (const queued of appends) {
+        const size = sizeOf(queued.append);
+        if (batch.length === MAX_ENTRIES || (batch.length > 0 && bytes + size > MAX_BYTES)) {
           void this.send(batch);
           batch = [];
           bytes = 0;
         }
-        batch.push(append);
-        bytes += append.bytes;
+        batch.push(queued);
+        bytes += size;
       }
       void this.send(batch);
     }
@@ -125,9 +120,8 @@ export class AppendScript {
   private async send(batch: QueuedAppend[]): Promise<void> {
     // The keys, then each entry's arguments (ioredis flattens one level of arrays).
     const args = batch.map((queued) => queued.append.key);
-    for (const { historySize, expireAfter, completion, fields } of batch.map(
-      (queued) => queued.append,
-    )) {
+    for (const { append } of batch) {
+      const { historySize, expireAfter, completion, fields } = append;
       const expire = expireAfter === undefined ? '' : String(expireAfter);
       args.push(String(historySize), expire, completion ? '1' : '0', String(fields.length));
       for (const field of fields) args.push(field);
@@ -162,4 +156,11 @@ export class AppendScript {
       return this.commands.eval(SCRIPT, keys, args);
     }
   }
+}
+
+/** An entry's characters, near enough its bytes for a cap. */
+function sizeOf({ key, fields }: AppendArguments): number {
+  let size = key.length;
+  for (const field of fields) size += field.length;
+  return size;
 }
