@@ -1,13 +1,30 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { Controller, Get } from '@nestjs/common';
 import { EventStream, EventStreamModule } from 'nestjs-event-stream';
-import { connect } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { concat, NEVER, of } from 'rxjs';
 import { ADAPTERS, NEST, startApp, type TestApp } from '../support/app.js';
 import { Deferred } from '../support/deferred.js';
 import { fetchRaw } from '../support/http.js';
 import { RecordingLogger } from '../support/recording-logger.js';
 
 const MEGABYTE = 'x'.repeat(1024 * 1024);
+
+/**
+ * The kernel's timer on a loopback TCP connection, from /proc/net/tcp: '02' while
+ * keep-alive probes are armed on an idle socket, '00' with none (Linux).
+ */
+function tcpTimer(localPort: number, remotePort: number): string | undefined {
+  const hex = (port: number) => port.toString(16).toUpperCase().padStart(4, '0');
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const [, local, remote, , , timer] = line.trim().split(/\s+/);
+    if (local?.endsWith(`:${hex(localPort)}`) && remote?.endsWith(`:${hex(remotePort)}`))
+      return timer.split(':')[0];
+  }
+  return undefined;
+}
+const linuxOnly = existsSync('/proc/net/tcp') ? it : it.skip;
 const fresh = () => ({ finally: new Deferred<void>(), pulls: 0 });
 let probe = fresh();
 
@@ -30,6 +47,12 @@ class ConnectionsController {
     } finally {
       probe.finally.resolve();
     }
+  }
+
+  @Get('idle')
+  @EventStream({ keepAlive: false })
+  idle() {
+    return concat(of('one'), NEVER);
   }
 
   @Get('module-defaults')
@@ -70,6 +93,20 @@ describe.each(ADAPTERS)(`connections in production (%s, ${NEST})`, (adapter) => 
     // 20 draws from 11 values: all alike has a chance of 11^-19.
     expect(retries.size).toBeGreaterThan(1);
   });
+
+  linuxOnly(
+    'turns TCP keep-alive on for a stream socket, so that a vanished peer is found',
+    async () => {
+      const port = Number(new URL(t.url).port);
+      const socket: Socket = connect(port, '127.0.0.1');
+      socket.write('GET /idle HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      await new Promise((resolve) => socket.once('data', resolve));
+      // The server's end of the connection probes; the client's own end (no keep-alive) does not.
+      expect(tcpTimer(port, socket.localPort!)).toBe('02');
+      expect(tcpTimer(socket.localPort!, port)).toBe('00');
+      socket.destroy();
+    },
+  );
 
   it('takes a retry range from forRoot as the default', async () => {
     expect((await fetchRaw(`${t.url}/module-defaults`)).body).toBe(':\nretry: 5\n\ndata: "x"\n\n');
