@@ -64,17 +64,32 @@ interface QueuedAppend {
   reject(error: unknown): void;
 }
 
+/** The appends of one slot waiting for their call. */
+interface OpenBatch {
+  appends: QueuedAppend[];
+  /** Characters of their keys and fields, near enough their bytes for a cap. */
+  size: number;
+}
+
 /**
  * Runs the append script. The appends of one tick go out together, one call per hash
- * slot (up to `MAX_ENTRIES`): a burst of publishes (a notification to every user) costs
- * a few commands, not one each, in the app as in Redis. The first call sends the script
- * whole (EVAL, ~5x the Redis time of EVALSHA); calls made while it runs wait for it,
- * then send its SHA1 (EVALSHA), as all later ones do; a server that does not know it
- * (restarted, another Cluster node) gets it whole again.
+ * slot: a burst of publishes (a notification to every user) costs a few commands, not
+ * one each, in the app as in Redis. A call that fills up (`MAX_ENTRIES`, `MAX_BYTES`)
+ * goes at once, so that Redis works through a long burst while the app is still making
+ * it; the rest go at the end of the tick. The first call sends the script whole (EVAL,
+ * ~5x the Redis time of EVALSHA); calls made while it runs wait for it, then send its
+ * SHA1 (EVALSHA), as all later ones do; a server that does not know it (restarted,
+ * failed over, another Cluster node) gets it whole again, and later calls wait for that
+ * load as for the first.
  */
 export class AppendScript {
+  /** The newest load of the script (EVAL), while it or a later call can use it. */
   private loading: Promise<unknown> | undefined;
-  private queued = new Map<number, QueuedAppend[]>();
+  /** The newest load has answered: calls may go by the script's hash at once. */
+  private loaded = false;
+  private waitingForLoad = 0;
+  private open = new Map<number, OpenBatch>();
+  private flushQueued = false;
 
   constructor(
     private readonly commands: Redis | Cluster,
@@ -88,33 +103,28 @@ export class AppendScript {
    */
   run(append: AppendArguments): Promise<string> {
     return new Promise((resolve, reject) => {
-      if (this.queued.size === 0) queueMicrotask(() => this.sendQueued());
+      if (!this.flushQueued) {
+        this.flushQueued = true;
+        queueMicrotask(() => this.sendOpen());
+      }
       const slot = this.slotOf(append.key);
-      const queued: QueuedAppend = { append, resolve, reject };
-      const inSlot = this.queued.get(slot);
-      if (inSlot) inSlot.push(queued);
-      else this.queued.set(slot, [queued]);
+      const size = sizeOf(append);
+      let batch = this.open.get(slot);
+      if (batch && (batch.appends.length === MAX_ENTRIES || batch.size + size > MAX_BYTES)) {
+        void this.send(batch.appends);
+        batch = undefined;
+      }
+      if (!batch) this.open.set(slot, (batch = { appends: [], size: 0 }));
+      batch.appends.push({ append, resolve, reject });
+      batch.size += size;
     });
   }
 
-  private sendQueued(): void {
-    const bySlot = this.queued;
-    this.queued = new Map();
-    for (const appends of bySlot.values()) {
-      let batch: QueuedAppend[] = [];
-      let bytes = 0;
-      for (const queued of appends) {
-        const size = sizeOf(queued.append);
-        if (batch.length === MAX_ENTRIES || (batch.length > 0 && bytes + size > MAX_BYTES)) {
-          void this.send(batch);
-          batch = [];
-          bytes = 0;
-        }
-        batch.push(queued);
-        bytes += size;
-      }
-      void this.send(batch);
-    }
+  private sendOpen(): void {
+    this.flushQueued = false;
+    const open = this.open;
+    this.open = new Map();
+    for (const batch of open.values()) void this.send(batch.appends);
   }
 
   private async send(batch: QueuedAppend[]): Promise<void> {
@@ -143,18 +153,39 @@ export class AppendScript {
   }
 
   private async call(keys: number, args: string[]): Promise<unknown> {
-    if (!this.loading) {
-      const first = this.commands.eval(SCRIPT, keys, args);
-      this.loading = first.catch(() => (this.loading = undefined));
-      return first;
+    if (!this.loading) return this.load(keys, args);
+    // Once loaded, EVALSHA goes at once (a call filled during a burst reaches Redis
+    // while the burst goes on), but not before the calls still waiting for a load:
+    // they hold earlier entries of the same channels.
+    if (!this.loaded || this.waitingForLoad > 0) {
+      this.waitingForLoad++;
+      await this.loading;
+      this.waitingForLoad--;
     }
-    await this.loading;
     try {
       return await this.commands.evalsha(SHA, keys, args);
     } catch (error) {
       if (!(error as Error).message?.startsWith('NOSCRIPT')) throw error;
-      return this.commands.eval(SCRIPT, keys, args);
+      return this.load(keys, args);
     }
+  }
+
+  /**
+   * Sends the script whole. Calls made until it answers wait for it: one by its hash run
+   * before it would find no script (the first load), or, when it reloads a script the
+   * server lost, could overtake the calls still coming back refused, which hold earlier
+   * entries of the same channels. (A connection answers in order: those come back
+   * before this load does.)
+   */
+  private load(keys: number, args: string[]): Promise<unknown> {
+    const evaluated = this.commands.eval(SCRIPT, keys, args);
+    const loading: Promise<unknown> = evaluated.then(
+      () => this.loading === loading && (this.loaded = true),
+      () => this.loading === loading && (this.loading = undefined),
+    );
+    this.loading = loading;
+    this.loaded = false;
+    return evaluated;
   }
 }
 

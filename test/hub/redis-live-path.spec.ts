@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { setTimeout } from 'node:timers/promises';
+import { setImmediate, setTimeout } from 'node:timers/promises';
 import { ChannelCompletedError, EventHub, RedisEventStore } from 'nestjs-event-stream';
 import { nextEvents } from '../support/hub-events.js';
 import { RecordingLogger } from '../support/recording-logger.js';
@@ -17,6 +17,8 @@ run('RedisEventStore live path on one Redis', () => {
   const logger = new RecordingLogger();
   const hubs: EventHub[] = [];
   const stores: RedisEventStore[] = [];
+  /** Clients of the tests' own, disconnected after each. */
+  const clients: Redis[] = [];
   const storeOn = (url = redis.url, keyPrefix = `live${++prefix}:`) => {
     const store = new RedisEventStore({ url, keyPrefix });
     stores.push(store);
@@ -51,6 +53,7 @@ run('RedisEventStore live path on one Redis', () => {
   afterEach(async () => {
     await Promise.all(hubs.splice(0).map((hub) => hub.onApplicationShutdown()));
     await Promise.all(stores.splice(0).map((store) => store.close()));
+    for (const client of clients.splice(0)) client.disconnect();
     logger.entries.length = 0;
   });
   afterAll(async () => {
@@ -111,6 +114,25 @@ run('RedisEventStore live path on one Redis', () => {
     expect(await admin.xlen(key('one-by-one'))).toBe(4);
   });
 
+  it('sends a call as soon as it is full, while the burst goes on', async () => {
+    const client = new Redis(redis.url);
+    clients.push(client);
+    const store = new RedisEventStore({ client, keyPrefix: key('') });
+    stores.push(store);
+    await store.append('warm-up', { data: 0 });
+    let sent = 0;
+    const send = client.evalsha.bind(client) as (...args: unknown[]) => Promise<unknown>;
+    (client as unknown as Record<string, unknown>).evalsha = (...args: unknown[]) => {
+      sent++;
+      return send(...args);
+    };
+    const burst = Array.from({ length: 600 }, (_, user) => store.append(`user:${user}`, {}));
+    // Still in the burst's tick: its two full calls are on their way.
+    expect(sent).toBe(2);
+    await Promise.all(burst);
+    expect(sent).toBe(3);
+  });
+
   it('an entry refused in a shared call (completed channel, key of another type) fails alone', async () => {
     const store = storeOn();
     await store.complete('done');
@@ -146,6 +168,54 @@ run('RedisEventStore live path on one Redis', () => {
     const store = storeOn(redis.url, key(''));
     await expect(store.append('done', { data: 1 })).rejects.toThrow(ChannelCompletedError);
     await expect(store.append('open', { data: 2 })).resolves.toMatch(/^\d+-\d+$/);
+  });
+
+  it('a script the server lost is loaded again without a later append overtaking a refused one', async () => {
+    // The client's script replies reach the store only when the test lets them, in the
+    // order they were sent, as one connection answers: a slow network, on a real Redis.
+    const client = new Redis(redis.url);
+    clients.push(client);
+    const replies: Array<{ answered: Promise<unknown>; release(): void }> = [];
+    let holding = false;
+    let delivered: Promise<unknown> = Promise.resolve();
+    for (const name of ['eval', 'evalsha'] as const) {
+      const send = client[name].bind(client) as (...args: unknown[]) => Promise<unknown>;
+      (client as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+        const answer = send(...args);
+        let release!: () => void;
+        const released = new Promise<void>((resolve) => (release = resolve));
+        if (!holding) release();
+        const reply = Promise.allSettled([answer, delivered, released]).then(() => answer);
+        delivered = reply.catch(() => undefined);
+        replies.push({ answered: answer.catch(() => undefined), release });
+        return reply;
+      };
+    }
+    const store = new RedisEventStore({ client, keyPrefix: key('') });
+    stores.push(store);
+    await store.append('tokens', { data: 0 });
+    await admin.script('FLUSH');
+    holding = true;
+    const sentBefore = replies.length;
+    // Two appends in two ticks: both EVALSHAs run, both refused (NOSCRIPT).
+    const first = store.append('tokens', { data: 1 });
+    await setImmediate();
+    const second = store.append('tokens', { data: 2 });
+    await setImmediate();
+    expect(replies.length - sentBefore).toBe(2);
+    await replies[sentBefore + 1].answered;
+    // The first refusal comes back: the script goes again, with the first append (EVAL).
+    replies[sentBefore].release();
+    await setImmediate();
+    expect(replies.length - sentBefore).toBe(3);
+    // A third append, while the second's refusal is still on its way back.
+    const third = store.append('tokens', { data: 3 });
+    await setImmediate();
+    holding = false;
+    for (const reply of replies) reply.release();
+    await Promise.all([first, second, third]);
+    const entries = await admin.xrange(key('tokens'), '-', '+');
+    expect(entries.map(([, fields]) => fields[1])).toEqual(['0', '1', '2', '3']);
   });
 
   it.each(['ssubscribe', 'xrevrange'])(
