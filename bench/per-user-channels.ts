@@ -2,7 +2,9 @@
 //                          --repeats 3 --baseline ../other-checkout --profile]
 // Per-user channels: N clients, each on a channel of its own (one subscriber per channel),
 // on the memory store, one Redis and a three-master Redis Cluster (started here, on
-// loopback). Per N and store: the time to open every stream (until the store has tailed
+// loopback); `memory-after-tick` (not run by default) is the memory store with a tick's
+// appends run after it, as a Redis store's come back: the delivery of a store behind a
+// server that cost nothing. Per N and store: the time to open every stream (until the store has tailed
 // every channel), the Redis time and calls per open (INFO commandstats over the opening),
 // the heap per subscriber, publish-to-arrival latency over `rounds` rounds that each
 // publish one event to every channel (after a first, untimed round), the Redis CPU
