@@ -1,17 +1,18 @@
 // npm run bench:channels [-- --users 1000,5000,18000 --stores memory,redis,cluster --rounds 5
-//                          --repeats 3 --baseline ../other-checkout --profile]
+//                          --repeats 3 --chunk 100 --baseline ../other-checkout --profile]
 // Per-user channels: N clients, each on a channel of its own (one subscriber per channel),
 // on the memory store, one Redis and a three-master Redis Cluster (started here, on
 // loopback); `memory-after-tick` (not run by default) is the memory store with a tick's
 // appends run after it, as a Redis store's come back: the delivery of a store behind a
-// server that cost nothing. Per N and store: the time to open every stream (until the store has tailed
-// every channel), the Redis time and calls per open (INFO commandstats over the opening),
-// the heap per subscriber, publish-to-arrival latency over `rounds` rounds that each
-// publish one event to every channel (after a first, untimed round), the Redis CPU
-// and the app's (the NestJS server's) CPU per event over those rounds. Each figure is the
-// median of `repeats` runs. With --baseline, each run is repeated with the servers of that
-// checkout (e.g. the commit before a change), interleaved, so that both see the same
-// machine load.
+// server that cost nothing. Per N and store: the time to open every stream (until the
+// store has tailed every channel), the Redis time and calls per open (INFO commandstats
+// over the opening), the heap per subscriber, publish-to-arrival latency over `rounds`
+// rounds that each publish one event to every channel (after a first, untimed round), the
+// Redis CPU and the app's (the NestJS server's) CPU per event over those rounds. A round
+// is one synchronous loop of publishes; with --chunk K, the loop yields (setImmediate)
+// after every K. Each figure is the median of `repeats` runs. With --baseline, each run is
+// repeated with the servers of that checkout (e.g. the commit before a change),
+// interleaved, so that both see the same machine load.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,6 +30,7 @@ const { values: args } = parseArgs({
     stores: { type: 'string', default: 'memory,redis,cluster' },
     rounds: { type: 'string', default: '5' },
     interval: { type: 'string', default: '1000' },
+    chunk: { type: 'string', default: '0' },
     adapter: { type: 'string', default: 'fastify' },
     label: { type: 'string', default: '' },
     repeats: { type: 'string', default: '3' },
@@ -103,7 +105,7 @@ async function measure(
   const redises = await startRedis(store);
   const profiles = join(root, 'bench/results/profiles');
   const server = await startServer(`per-user ${store}`, 'bench/servers/per-user.ts', {
-    env: { STORE: store, ADAPTER: args.adapter, ...redises?.env },
+    env: { STORE: store, ADAPTER: args.adapter, PUBLISH_CHUNK: args.chunk, ...redises?.env },
     cwd: tree.cwd,
     // A folder per run: the module loader's thread writes a profile of its own.
     nodeArgs: args.profile
@@ -218,7 +220,7 @@ const table = [
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
 const stamp = new Date().toISOString();
 const baseline = args.baseline ? ` · baseline ${args.baseline}` : '';
-const title = `${stamp} · ${machine} · ${args.adapter} · medians of ${args.repeats} · ${args.rounds} rounds ${args.interval} ms apart${baseline}${args.label && ` · ${args.label}`}`;
+const title = `${stamp} · ${machine} · ${args.adapter} · medians of ${args.repeats} · ${args.rounds} rounds ${args.interval} ms apart${args.chunk !== '0' ? ` · yielding every ${args.chunk} publishes` : ''}${baseline}${args.label && ` · ${args.label}`}`;
 console.log(`\n${title}\n\n${table}\n`);
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 const file = join(root, 'bench', 'results', `channels-${stamp.replace(/[:.]/g, '-')}`);

@@ -1,9 +1,10 @@
 // Per-user channels (the notification pattern): every client has a channel of its own.
 // STORE=memory | memory-after-tick | redis (REDIS_URL) | cluster (CLUSTER_NODES, JSON
-// [{ host, port }]);
+// [{ host, port }]); PUBLISH_CHUNK=K: a round's loop of publishes yields after every K;
 // ADAPTER as for the other NestJS servers.
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { Cluster } from 'ioredis';
+import { setImmediate } from 'node:timers/promises';
 import {
   EventHub,
   EventStream,
@@ -70,6 +71,7 @@ function createStore(): EventStore {
 }
 
 const store = new CountingStore(createStore());
+const CHUNK = Number(process.env.PUBLISH_CHUNK ?? 0);
 
 @Controller()
 class PerUserController {
@@ -93,9 +95,11 @@ class PerUserController {
     @Query('count') count = '5',
     @Query('interval') interval = '500',
   ): string {
-    publishSeries(Number(count), Number(interval), () => {
-      for (let user = 0; user < Number(users); user++)
+    publishSeries(Number(count), Number(interval), async () => {
+      for (let user = 0; user < Number(users); user++) {
         void this.hub.publish(`user:${user}`, { t: now() });
+        if (CHUNK && (user + 1) % CHUNK === 0) await setImmediate();
+      }
     });
     return 'ok';
   }
