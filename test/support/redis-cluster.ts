@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { freePort } from './free-port.js';
 import { RedisServer } from './redis-server.js';
 
 const run = promisify(execFile);
@@ -35,16 +34,11 @@ export class RedisCluster {
   static async start(): Promise<RedisCluster> {
     const directory = await mkdtemp(join(tmpdir(), 'redis-cluster-'));
     const servers = await Promise.all(
-      Array.from({ length: 6 }, async (_, i) =>
+      Array.from({ length: 6 }, (_, i) =>
         RedisServer.start({
           cwd: directory,
+          clusterNode: true,
           args: [
-            '--cluster-enabled',
-            'yes',
-            // The bus port on a free port of its own (the default, port + 10000, may be
-            // taken, or past 65535).
-            '--cluster-port',
-            String(await freePort()),
             '--cluster-config-file',
             `nodes-${i}.conf`,
             '--cluster-node-timeout',

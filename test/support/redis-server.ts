@@ -17,11 +17,20 @@ export function redisAvailable(): boolean {
 }
 
 export interface RedisServerOptions {
-  /** More redis-server arguments (e.g. `--cluster-enabled yes`). */
+  /** More redis-server arguments. */
   args?: string[];
+  /**
+   * A Cluster node, its bus on a free port of its own (the default, port + 10000, may be
+   * taken, or past 65535).
+   */
+  clusterNode?: boolean;
   /** Working directory, where a cluster node keeps its nodes.conf. */
   cwd?: string;
 }
+
+/** What redis-server says when a port it should listen on is taken. */
+const IN_USE = 'Address already in use';
+const PORT_ATTEMPTS = 5;
 
 /** A real redis-server of the test's own, on a free loopback port, without persistence. */
 export class RedisServer {
@@ -29,13 +38,23 @@ export class RedisServer {
 
   private constructor(
     readonly port: number,
+    private readonly busPort: number | undefined,
     private readonly options: RedisServerOptions,
   ) {}
 
   static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
-    const server = new RedisServer(await freePort(), options);
-    await server.spawn();
-    return server;
+    // A free port can be taken before the server binds it (by another test file's server,
+    // started at the same moment): then it is tried again on others.
+    for (let attempt = 1; ; attempt++) {
+      const busPort = options.clusterNode ? await freePort() : undefined;
+      const server = new RedisServer(await freePort(), busPort, options);
+      try {
+        await server.spawn();
+        return server;
+      } catch (error) {
+        if (attempt === PORT_ATTEMPTS || !(error as Error).message.includes(IN_USE)) throw error;
+      }
+    }
   }
 
   get url(): string {
@@ -69,6 +88,9 @@ export class RedisServer {
       'no',
       '--stream-node-max-entries',
       '4',
+      ...(this.busPort === undefined
+        ? []
+        : ['--cluster-enabled', 'yes', '--cluster-port', String(this.busPort)]),
       ...(this.options.args ?? []),
     ];
     const child = spawn('redis-server', args, {
