@@ -3,7 +3,7 @@
 // the foreground. The system's nginx, if any, is not touched.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../test/support/free-port.js';
 
 const STARTUP_TIMEOUT_MS = 5_000;
+const PORT_ATTEMPTS = 5;
 /** A graceful stop waits for open requests; there should be none left by then. */
 const GRACEFUL_STOP_MS = 5_000;
 /** The parameters of each upstream server line. */
@@ -106,17 +107,27 @@ export class Nginx {
 
   static async start(upstreamPorts: number[], serverParameters?: string): Promise<Nginx> {
     nginxVersion();
-    const dir = mkdtempSync(join(tmpdir(), 'field-nginx-'));
-    const port = await freePort();
-    writeFileSync(join(dir, 'nginx.conf'), nginxConfig(port, upstreamPorts, serverParameters));
-    mkdirSync(join(dir, 'tmp'));
-    // -e: the error log before the config is read (the default path may not be writable).
-    const child = spawn('nginx', ['-p', dir, '-c', 'nginx.conf', '-e', 'error.log'], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    const nginx = new Nginx(port, dir, child);
-    await nginx.listening();
-    return nginx;
+    // A free port can be taken before nginx binds it (by another test file's server,
+    // started at the same moment): then it is tried again on others.
+    for (let attempt = 1; ; attempt++) {
+      const dir = mkdtempSync(join(tmpdir(), 'field-nginx-'));
+      const port = await freePort();
+      writeFileSync(join(dir, 'nginx.conf'), nginxConfig(port, upstreamPorts, serverParameters));
+      mkdirSync(join(dir, 'tmp'));
+      // -e: the error log before the config is read (the default path may not be writable).
+      const child = spawn('nginx', ['-p', dir, '-c', 'nginx.conf', '-e', 'error.log'], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      const nginx = new Nginx(port, dir, child);
+      try {
+        await nginx.listening();
+        return nginx;
+      } catch (error) {
+        const taken = (error as Error).message.includes('Address already in use');
+        if (attempt === PORT_ATTEMPTS || !taken) throw error;
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
   }
 
   get url(): string {
@@ -151,12 +162,16 @@ export class Nginx {
   }
 
   /** nginx says nothing when it is ready: it is once its port takes connections. */
+  /**
+   * Listening: nginx writes its pid file once it has bound its port, so a port that
+   * accepts before then is somebody else's.
+   */
   private async listening(): Promise<void> {
     const deadline = performance.now() + STARTUP_TIMEOUT_MS;
     for (;;) {
       if (this.process.exitCode !== null)
         throw new Error(`nginx exited (${this.process.exitCode}): ${this.errorLog()}`);
-      if (await accepts(this.port)) return;
+      if (existsSync(join(this.dir, 'nginx.pid')) && (await accepts(this.port))) return;
       if (performance.now() > deadline)
         throw new Error(`nginx did not listen within ${STARTUP_TIMEOUT_MS} ms: ${this.errorLog()}`);
       await sleep(20);
