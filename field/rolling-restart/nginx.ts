@@ -8,10 +8,9 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../test/support/free-port.js';
+import { onFreePort } from '../../test/support/free-port.js';
 
 const STARTUP_TIMEOUT_MS = 5_000;
-const PORT_ATTEMPTS = 5;
 /** A graceful stop waits for open requests; there should be none left by then. */
 const GRACEFUL_STOP_MS = 5_000;
 /** The parameters of each upstream server line. */
@@ -105,13 +104,10 @@ export class Nginx {
     private readonly process: ChildProcess,
   ) {}
 
-  static async start(upstreamPorts: number[], serverParameters?: string): Promise<Nginx> {
+  static start(upstreamPorts: number[], serverParameters?: string): Promise<Nginx> {
     nginxVersion();
-    // A free port can be taken before nginx binds it (by another test file's server,
-    // started at the same moment): then it is tried again on others.
-    for (let attempt = 1; ; attempt++) {
+    return onFreePort(async (port) => {
       const dir = mkdtempSync(join(tmpdir(), 'field-nginx-'));
-      const port = await freePort();
       writeFileSync(join(dir, 'nginx.conf'), nginxConfig(port, upstreamPorts, serverParameters));
       mkdirSync(join(dir, 'tmp'));
       // -e: the error log before the config is read (the default path may not be writable).
@@ -121,13 +117,12 @@ export class Nginx {
       const nginx = new Nginx(port, dir, child);
       try {
         await nginx.listening();
-        return nginx;
       } catch (error) {
-        const taken = (error as Error).message.includes('Address already in use');
-        if (attempt === PORT_ATTEMPTS || !taken) throw error;
         rmSync(dir, { recursive: true, force: true });
+        throw error;
       }
-    }
+      return nginx;
+    });
   }
 
   get url(): string {
@@ -161,10 +156,10 @@ export class Nginx {
     return logs;
   }
 
-  /** nginx says nothing when it is ready: it is once its port takes connections. */
   /**
-   * Listening: nginx writes its pid file once it has bound its port, so a port that
-   * accepts before then is somebody else's.
+   * nginx says nothing when it is ready: it is once its port takes connections and its
+   * pid file is written (after it has bound its port: a port that accepts before then is
+   * somebody else's).
    */
   private async listening(): Promise<void> {
     const deadline = performance.now() + STARTUP_TIMEOUT_MS;

@@ -89,7 +89,6 @@ export class AppendScript {
   private loaded = false;
   private waitingForLoad = 0;
   private open = new Map<number, OpenBatch>();
-  private flushQueued = false;
 
   constructor(
     private readonly commands: Redis | Cluster,
@@ -103,10 +102,9 @@ export class AppendScript {
    */
   run(append: AppendArguments): Promise<string> {
     return new Promise((resolve, reject) => {
-      if (!this.flushQueued) {
-        this.flushQueued = true;
-        queueMicrotask(() => this.sendOpen());
-      }
+      // A call sent full is followed by a new batch of its slot: the map empties only
+      // when the tick's calls go.
+      if (this.open.size === 0) queueMicrotask(() => this.sendOpen());
       const slot = this.slotOf(append.key);
       const size = sizeOf(append);
       let batch = this.open.get(slot);
@@ -121,7 +119,6 @@ export class AppendScript {
   }
 
   private sendOpen(): void {
-    this.flushQueued = false;
     const open = this.open;
     this.open = new Map();
     for (const batch of open.values()) void this.send(batch.appends);

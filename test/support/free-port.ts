@@ -31,3 +31,22 @@ export async function freePort(): Promise<number> {
     return port;
   }
 }
+
+/** What a server says (redis-server, nginx) when the port it should listen on is taken. */
+const IN_USE = 'Address already in use';
+const PORT_ATTEMPTS = 5;
+
+/**
+ * `start(port)` on a free port, and again on another when it fails because the port
+ * was taken before the server bound it (by another test file's server, started at the
+ * same moment), up to 5 times.
+ */
+export async function onFreePort<T>(start: (port: number) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await freePort());
+    } catch (error) {
+      if (attempt === PORT_ATTEMPTS || !(error as Error).message?.includes(IN_USE)) throw error;
+    }
+  }
+}

@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { freePort } from './free-port.js';
+import { freePort, onFreePort } from './free-port.js';
 
 /** Whether Redis tests can run: a missing server skips them locally, fails them under CI. */
 export function redisAvailable(): boolean {
@@ -28,10 +28,6 @@ export interface RedisServerOptions {
   cwd?: string;
 }
 
-/** What redis-server says when a port it should listen on is taken. */
-const IN_USE = 'Address already in use';
-const PORT_ATTEMPTS = 5;
-
 /** A real redis-server of the test's own, on a free loopback port, without persistence. */
 export class RedisServer {
   private process: ChildProcess | undefined;
@@ -42,19 +38,13 @@ export class RedisServer {
     private readonly options: RedisServerOptions,
   ) {}
 
-  static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
-    // A free port can be taken before the server binds it (by another test file's server,
-    // started at the same moment): then it is tried again on others.
-    for (let attempt = 1; ; attempt++) {
+  static start(options: RedisServerOptions = {}): Promise<RedisServer> {
+    return onFreePort(async (port) => {
       const busPort = options.clusterNode ? await freePort() : undefined;
-      const server = new RedisServer(await freePort(), busPort, options);
-      try {
-        await server.spawn();
-        return server;
-      } catch (error) {
-        if (attempt === PORT_ATTEMPTS || !(error as Error).message.includes(IN_USE)) throw error;
-      }
-    }
+      const server = new RedisServer(port, busPort, options);
+      await server.spawn();
+      return server;
+    });
   }
 
   get url(): string {
